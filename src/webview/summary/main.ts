@@ -1,0 +1,2 @@
+// Summary webview entry (browser bundle).
+export {};
