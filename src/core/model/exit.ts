@@ -133,6 +133,13 @@ export interface ExitRecord {
   readonly category: Category;
   /** 1-based line of the kvm_exit event in the trace file. */
   readonly line: number;
+  /**
+   * True when the line had no timestamp (a bare `kvm_exit: …` line pasted into a mail): timeNs then
+   * repeats the timestamp of the last timed kvm event line before it (0 if none) only to keep order,
+   * is not a measurement, and entryNs is absent. Consumers should leave such exits out of time ranges
+   * and timelines.
+   */
+  readonly untimed?: boolean;
 }
 
 /** Renders a number as the canonical hex string used throughout the model. */

@@ -1,10 +1,18 @@
 /**
- * Parser entry points (contract; implementation in progress — issue 3).
- * One streaming parser per format behind the TraceParser interface, chosen by detectFormat().
+ * Parser entry points. One streaming parser per format behind the TraceParser interface, chosen by
+ * detectFormat() from the first 64 KiB unless the caller names the format.
  */
-import type { ByteSource, CancellationSignal, ProgressCallback } from '../io/byteSource';
-import type { TraceFormat, TraceParser, TraceSink } from '../model/trace';
+import { CancelledError, type ByteSource, type CancellationSignal, type ProgressCallback } from '../io/byteSource';
+import type { ExitRecord } from '../model/exit';
+import type { AggregateTable, TraceFormat, TraceMeta, TraceParser, TraceSink, TraceWarning } from '../model/trace';
+import { copyBytes } from './bytes';
+import { detectBinary, detectFormat as detect, DETECT_HEAD_BYTES } from './detect';
+import { JsonlParser } from './jsonlParser';
+import { KvmStatParser } from './kvmStatParser';
+import { PerfKvmStatParser } from './perfKvmStatParser';
+import { TextTraceParser } from './textTraceParser';
 
+/** How parseSource reads: a forced format, cancellation, progress. */
 export interface ParseOptions {
   /** Skip detection and use this format. */
   readonly format?: TraceFormat;
@@ -12,6 +20,7 @@ export interface ParseOptions {
   readonly onProgress?: ProgressCallback;
 }
 
+/** What parseSource read: the format it used, bytes and lines. */
 export interface ParseResult {
   readonly format: TraceFormat;
   readonly bytes: number;
@@ -19,16 +28,122 @@ export interface ParseResult {
 }
 
 /** Guesses the format from the first bytes of a file; undefined when nothing looks like a trace. */
-export function detectFormat(_head: Uint8Array): TraceFormat | undefined {
-  throw new Error('not implemented');
+export function detectFormat(head: Uint8Array): TraceFormat | undefined {
+  return detect(head);
+}
+
+/** Every parser here also counts lines, for ParseResult. */
+type CountingParser = TraceParser & { readonly lines: number };
+
+function makeParser(format: TraceFormat, sink: TraceSink): CountingParser {
+  switch (format) {
+    case 'ftrace':
+    case 'trace-cmd':
+    case 'perf-script':
+      return new TextTraceParser(format, sink);
+    case 'perf-kvm-stat':
+      return new PerfKvmStatParser(sink);
+    case 'kvm-stat':
+      return new KvmStatParser(sink);
+    case 'exitlens-jsonl':
+      return new JsonlParser(sink);
+  }
 }
 
 /** A streaming parser for one format, reporting to `sink`. */
-export function createParser(_format: TraceFormat, _sink: TraceSink): TraceParser {
-  throw new Error('not implemented');
+export function createParser(format: TraceFormat, sink: TraceSink): TraceParser {
+  return makeParser(format, sink);
 }
 
-/** Reads a whole source through the right parser. Throws CancelledError when the signal fires. */
-export async function parseSource(_source: ByteSource, _sink: TraceSink, _options: ParseOptions = {}): Promise<ParseResult> {
-  throw new Error('not implemented');
+/** Minimum interval between progress callbacks. */
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Reads a whole source through the right parser. Throws CancelledError when the signal fires;
+ * everything else wrong with the input is a warning to the sink, never an exception.
+ */
+export async function parseSource(source: ByteSource, sink: TraceSink, options: ParseOptions = {}): Promise<ParseResult> {
+  const total = await source.size();
+  const { signal, onProgress } = options;
+  let found = 0;
+  const counting: TraceSink = {
+    exit(record: ExitRecord) {
+      found++;
+      sink.exit(record);
+    },
+    warning(w: TraceWarning) {
+      sink.warning(w);
+    },
+    table(t: AggregateTable) {
+      found++;
+      sink.table?.(t);
+    },
+    meta(m: TraceMeta) {
+      sink.meta?.(m);
+    },
+  };
+  let parser: CountingParser | undefined = options.format ? makeParser(options.format, counting) : undefined;
+  let detected = options.format !== undefined;
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let bytes = 0;
+  let lastProgress = 0;
+  let binaryFormat: TraceFormat | undefined;
+
+  const start = (): CountingParser | undefined => {
+    const all = new Uint8Array(headBytes);
+    let o = 0;
+    for (const c of head) {
+      all.set(c, o);
+      o += c.length;
+    }
+    head.length = 0;
+    const bin = detectBinary(all);
+    if (bin !== undefined) {
+      binaryFormat = bin.format;
+      sink.warning({ line: 1, message: `${source.name} is ${bin.message}` });
+      return undefined;
+    }
+    const format = detect(all);
+    detected = format !== undefined;
+    const p = makeParser(format ?? 'ftrace', counting);
+    if (all.length > 0) p.push(all);
+    return p;
+  };
+
+  let binary = false;
+  for await (const chunk of source.chunks()) {
+    if (signal?.cancelled) throw new CancelledError();
+    bytes += chunk.length;
+    if (parser) parser.push(chunk);
+    else if (!binary) {
+      // Sources may reuse their buffers: keep a copy until detection has seen enough.
+      head.push(copyBytes(chunk, 0, chunk.length));
+      headBytes += chunk.length;
+      if (headBytes >= DETECT_HEAD_BYTES) {
+        parser = start();
+        binary = parser === undefined;
+      }
+    }
+    if (onProgress) {
+      const now = Date.now();
+      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        onProgress(bytes, total);
+      }
+    }
+  }
+  if (signal?.cancelled) throw new CancelledError();
+  if (!parser && !binary) {
+    parser = start();
+    binary = parser === undefined;
+  }
+  if (parser) parser.end();
+  onProgress?.(bytes, total);
+  if (bytes === 0) sink.warning({ line: 1, message: `${source.name} is empty` });
+  else if (!detected && found === 0 && !binary) {
+    sink.warning({ line: 1, message: `${source.name}: no VM-exit trace recognised (expected ftrace, trace-cmd report, perf script, perf kvm stat, kvm_stat or ExitLens JSONL text)` });
+  }
+  const format: TraceFormat = parser ? parser.format : (binaryFormat ?? 'ftrace');
+  return { format, bytes, lines: parser ? parser.lines : 0 };
 }
