@@ -1,39 +1,61 @@
 /**
  * The `exitlens` command line: the same core as the extension, driven from a terminal or CI.
  * Exit codes: 0 success, 1 unreadable input or no recognisable record, 2 usage error.
+ * `main` takes its streams as a parameter so tests run it in-process and capture the output.
  */
 import { Command, CommanderError } from 'commander';
-import { registerSummary } from './summaryCommand';
+import { registerSummary, type CommandResult } from './summaryCommand';
 import { registerSimulate } from './simulateCommand';
+import { processIo, type CliIo } from './io';
+import { version } from '../../package.json';
 
-export function buildProgram(): Command {
+/** Builds the command tree; commander's own output (help, usage errors) goes to `io` too. */
+export function buildProgram(io: CliIo = processIo(), result: CommandResult = { exitCode: 0 }): Command {
   const program = new Command();
   program
     .name('exitlens')
     .description('Analyse VM-exit traces (perf script, trace-cmd, ftrace, perf kvm stat, kvm_stat, ExitLens JSONL).')
-    .version(require('../../package.json').version)
-    .showHelpAfterError()
+    .version(version)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nExample:\n  $ exitlens summary run.perf.txt\n  $ exitlens summary --help')
     .exitOverride();
-  registerSummary(program);
-  registerSimulate(program);
+  registerSummary(program, io, result);
+  registerSimulate(program, io, result);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs the CLI on `argv` (node-style: argv[0] node, argv[1] script) and resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const result: CommandResult = { exitCode: 0 };
+  const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv);
+    if (result.exitCode !== 0) return result.exitCode;
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end through exitOverride with code 0.
+      // --help and --version end through exitOverride with code 0; everything else is a usage error.
       return e.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`exitlens: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr.write(`exitlens: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => process.exit(code));
+  // `exitlens summary big.txt | head` closes the pipe early: stop quietly instead of a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main(process.argv).then((code) => {
+    // For `npm run bench` on machines without /usr/bin/time: peak RSS as the kernel counted it.
+    if (process.env.EXITLENS_REPORT_MAXRSS) process.stderr.write(`exitlens: maxRSS ${process.resourceUsage().maxRSS} kB\n`);
+    // exitCode rather than exit(): a large --json document on a pipe must be flushed first.
+    process.exitCode = code;
+  });
 }

@@ -1,0 +1,159 @@
+/**
+ * Per guest RIP ("site") aggregation: one Map entry and one 32-byte record per distinct RIP, nothing
+ * per exit. Counting an exit touches that one record (sites are hit in random order while the parser
+ * streams megabytes through the cache, so every extra cache line costs). What a site saw is kept as
+ * counts per "pair" — a (reason, category) combination numbered by the caller — with the site's first
+ * pair counted inline: an instruction nearly always exits for one reason and category. Other pairs and
+ * vCPUs ≥ 32 go to side maps.
+ */
+import type { SiteSummary } from '../model/summary';
+
+const INITIAL_CAPACITY = 1024;
+const TWO_POW_32 = 4294967296;
+
+// Record layout: exits, host ns, exits of the first pair, firstPair·2^32 + vCPU mask (bits 0…31).
+const EXITS = 0;
+const TOTAL_NS = 1;
+const FIRST_PAIR_COUNT = 2;
+const PAIR_AND_MASK = 3;
+const STRIDE = 4;
+const POW2 = Float64Array.from({ length: 32 }, (_, v) => 2 ** v);
+
+/** Turns the per-pair counts of a site into its summary fields (reason names and categories). */
+export type PairDescriber = (pairCounts: ReadonlyMap<number, number>) => Pick<SiteSummary, 'byCategory' | 'byReason'>;
+
+/** Streaming per-RIP counters. */
+export class SiteTable {
+  private readonly index = new Map<string, number>();
+  private readonly rips: string[] = [];
+  private data = new Float64Array(INITIAL_CAPACITY * STRIDE);
+  private readonly otherPairs = new Map<number, Map<number, number>>();
+  private readonly highVcpus = new Map<number, Set<number>>();
+
+  /** Distinct RIPs seen. */
+  get size(): number {
+    return this.rips.length;
+  }
+
+  /** Index of `rip`'s site, or -1 when the RIP is new. */
+  indexOf(rip: string): number {
+    const i = this.index.get(rip);
+    return i === undefined ? -1 : i;
+  }
+
+  /** The first pair of site `i`: the caller's shortcut to the aggregate an exit there most likely belongs to. */
+  firstPair(i: number): number {
+    return Math.floor(this.data[i * STRIDE + PAIR_AND_MASK] / TWO_POW_32);
+  }
+
+  /**
+   * Counts one exit of `pair` at site `i`. `durationNs` is 0 for an exit with no measured time;
+   * `vcpu` is -1 when unknown.
+   */
+  record(i: number, pair: number, durationNs: number, vcpu: number): void {
+    const d = this.data;
+    const o = i * STRIDE;
+    d[o + EXITS]++;
+    d[o + TOTAL_NS] += durationNs;
+    const packed = d[o + PAIR_AND_MASK];
+    const first = Math.floor(packed / TWO_POW_32);
+    if (pair === first) d[o + FIRST_PAIR_COUNT]++;
+    else this.addOtherPair(i, pair);
+    if (vcpu >= 0) {
+      if (vcpu < 32) {
+        const bit = POW2[vcpu];
+        if (((packed - first * TWO_POW_32) / bit) % 2 < 1) d[o + PAIR_AND_MASK] = packed + bit;
+      } else this.addHighVcpu(i, vcpu);
+    }
+  }
+
+  /** Counts one exit at `rip` (lookup, insert when new, record). */
+  add(rip: string, pair: number, durationNs: number, vcpu: number): void {
+    const i = this.indexOf(rip);
+    this.record(i >= 0 ? i : this.insert(rip, pair), pair, durationNs, vcpu);
+  }
+
+  /** Adds a new site for `rip` (which must not be present yet) whose first pair is `pair`; returns its index. */
+  insert(rip: string, pair: number): number {
+    const i = this.rips.length;
+    if ((i + 1) * STRIDE > this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.index.set(rip, i);
+    this.rips.push(rip);
+    this.data[i * STRIDE + PAIR_AND_MASK] = pair * TWO_POW_32;
+    return i;
+  }
+
+  private addOtherPair(i: number, pair: number): void {
+    let m = this.otherPairs.get(i);
+    if (!m) this.otherPairs.set(i, (m = new Map()));
+    m.set(pair, (m.get(pair) ?? 0) + 1);
+  }
+
+  private addHighVcpu(i: number, vcpu: number): void {
+    let s = this.highVcpus.get(i);
+    if (!s) this.highVcpus.set(i, (s = new Set()));
+    s.add(vcpu);
+  }
+
+  /**
+   * The `limit` sites with most exits; ties go to more host time, then to the lower RIP string, so
+   * the order is deterministic. A bounded heap keeps this O(sites · log limit) even for millions of RIPs.
+   */
+  top(limit: number, describe: PairDescriber): SiteSummary[] {
+    const k = Math.max(0, Math.min(limit, this.rips.length));
+    if (k === 0) return [];
+    const d = this.data;
+    // before(a, b): site a ranks ahead of site b.
+    const before = (a: number, b: number): boolean => {
+      const e = d[a * STRIDE + EXITS] - d[b * STRIDE + EXITS];
+      if (e !== 0) return e > 0;
+      const t = d[a * STRIDE + TOTAL_NS] - d[b * STRIDE + TOTAL_NS];
+      if (t !== 0) return t > 0;
+      return this.rips[a] < this.rips[b];
+    };
+    // Min-heap by rank of the best k so far: heap[0] is the weakest kept site.
+    const heap: number[] = [];
+    for (let i = 0; i < this.rips.length; i++) {
+      if (heap.length < k) {
+        heap.push(i);
+        for (let at = heap.length - 1; at > 0; ) {
+          const parent = (at - 1) >> 1;
+          if (!before(heap[parent], heap[at])) break;
+          [heap[at], heap[parent]] = [heap[parent], heap[at]];
+          at = parent;
+        }
+      } else if (before(i, heap[0])) {
+        heap[0] = i;
+        for (let at = 0; ; ) {
+          const l = 2 * at + 1;
+          const r = l + 1;
+          let weakest = at;
+          if (l < heap.length && before(heap[weakest], heap[l])) weakest = l;
+          if (r < heap.length && before(heap[weakest], heap[r])) weakest = r;
+          if (weakest === at) break;
+          [heap[at], heap[weakest]] = [heap[weakest], heap[at]];
+          at = weakest;
+        }
+      }
+    }
+    heap.sort((a, b) => (before(a, b) ? -1 : 1));
+    return heap.map((i) => this.site(i, describe));
+  }
+
+  private site(i: number, describe: PairDescriber): SiteSummary {
+    const d = this.data;
+    const o = i * STRIDE;
+    const first = this.firstPair(i);
+    const pairs = new Map<number, number>([[first, d[o + FIRST_PAIR_COUNT]]]);
+    for (const [pair, count] of this.otherPairs.get(i) ?? []) pairs.set(pair, (pairs.get(pair) ?? 0) + count);
+    const mask = d[o + PAIR_AND_MASK] - first * TWO_POW_32;
+    const vcpus: number[] = [];
+    for (let v = 0; v < 32; v++) if (Math.floor(mask / 2 ** v) % 2 === 1) vcpus.push(v);
+    for (const v of [...(this.highVcpus.get(i) ?? [])].sort((a, b) => a - b)) vcpus.push(v);
+    return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus };
+  }
+}
