@@ -44,7 +44,7 @@ module.exports = (_env, argv) => {
       name: 'cli',
       entry: { cli: './src/cli/main.ts' },
       output: { path: dist, filename: '[name].js', libraryTarget: 'commonjs2' },
-      plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, entryOnly: true })],
+      plugins: [new webpack.BannerPlugin({ banner: '#!/usr/bin/env -S node --max-semi-space-size=8', raw: true, entryOnly: true })],
     },
     {
       ...common,
