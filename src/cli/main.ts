@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerSummary, type CommandResult } from './summaryCommand';
 import { registerSimulate } from './simulateCommand';
+import { registerCompare } from './compareCommand';
 import { processIo, type CliIo } from './io';
 import { version } from '../../package.json';
 
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo = processIo(), result: CommandResult = { 
     .addHelpText('after', '\nExample:\n  $ exitlens summary run.perf.txt\n  $ exitlens summary --help')
     .exitOverride();
   registerSummary(program, io, result);
+  registerCompare(program, io, result);
   registerSimulate(program, io, result);
   return program;
 }

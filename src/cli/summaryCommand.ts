@@ -10,6 +10,7 @@ import type { TraceSummary } from '../core/model/summary';
 import { summarizeSource } from '../core/analysis/summarize';
 import { checkReadableFile, fileSource, ProgressBar, withProgress, type CliIo } from './io';
 import { formatSummaryTable } from './summaryTable';
+import { addSymbolOptions, symbolizeForCli, type SymbolFlags } from './symbolizeCli';
 
 /** Sites listed in table mode unless --top says otherwise. */
 export const DEFAULT_TABLE_TOP = 20;
@@ -25,7 +26,7 @@ export interface CommandResult {
   exitCode: number;
 }
 
-interface SummaryOptions {
+interface SummaryOptions extends SymbolFlags {
   readonly format?: TraceFormat;
   readonly json?: boolean;
   readonly top?: number;
@@ -40,6 +41,8 @@ Examples:
   $ exitlens summary --top 5 trace-cmd-report.txt
   $ exitlens summary --json run.perf.txt | jq '.byCategory'
   $ exitlens summary --format perf-kvm-stat kvm-stat-report.txt
+  $ exitlens summary --elf guest/vmlinux --top 10 run.perf.txt      # sites as file:line
+  $ exitlens summary --symbols System.map run.perf.txt             # sites as symbol+offset
 
 Exit status: 0 on success; 1 if FILE cannot be read or holds no recognisable record;
 2 on a usage error (unknown option, bad --format or --top, missing FILE).
@@ -52,13 +55,14 @@ function parseTop(value: string): number {
 
 /** Registers `summary` on the program; results go to `io` and the exit code to `result`. */
 export function registerSummary(program: Command, io: CliIo, result: CommandResult): void {
-  program
+  const command = program
     .command('summary')
     .description('Summarise a VM-exit trace: exits per reason, category, vCPU and guest RIP, host time per exit (HLT apart).')
     .argument('<FILE>', 'trace file (perf script, trace-cmd report, ftrace, perf kvm stat report, kvm_stat, ExitLens JSONL)')
     .addOption(new Option('--format <format>', 'input format; skips auto-detection').choices(TRACE_FORMATS))
     .option('--json', 'print the whole summary as one JSON object on stdout (warnings included in it)')
-    .option('--top <N>', `number of guest RIPs ("sites") listed (default ${DEFAULT_TABLE_TOP} in the table, ${DEFAULT_JSON_TOP} in --json)`, parseTop)
+    .option('--top <N>', `number of guest RIPs ("sites") listed (default ${DEFAULT_TABLE_TOP} in the table, ${DEFAULT_JSON_TOP} in --json)`, parseTop);
+  addSymbolOptions(command)
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: SummaryOptions) => {
       result.exitCode = await runSummary(file, options, io);
@@ -96,6 +100,9 @@ export async function runSummary(file: string, options: SummaryOptions, io: CliI
     writeWarnings(io, file, summary);
     return fail(`${file}: no recognisable record (no VM exit${options.format ? ` in ${options.format} format` : ''} and no perf kvm stat / kvm_stat table found)`);
   }
+  const symbolized = await symbolizeForCli(file, summary, options);
+  summary = symbolized.summary;
+  for (const m of symbolized.messages) io.stderr.write(`exitlens: ${m.severity}: ${m.message}\n`);
   if (options.json) {
     io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {

@@ -122,7 +122,10 @@ export class SourceLocator {
       const m = mapper.map(candidate);
       if (m.path !== undefined) return m.path;
       this.missed.add(candidate);
-      return candidate;
+      // A relative path from a symbol file stays as recorded: traces simulated into different folders
+      // then still name the same `samples/workloads.c:35`, so their sites match in a comparison.
+      const kept = normalizePath(recorded);
+      return baseDir !== undefined && !isAbsolutePath(recorded) && !kept.startsWith('..') ? kept : candidate;
     }
     if (workspaceRoot !== undefined) {
       const rel = relativeToRoot(workspaceRoot, candidate);
