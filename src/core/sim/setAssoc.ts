@@ -1,0 +1,171 @@
+/**
+ * A set-associative tag store on typed arrays: the building block of the simulator's TLBs,
+ * paging-structure caches and nested TLB. Replacement is bit-PLRU ("not recently used": one
+ * used-bit per way, cleared when all are set — the pseudo-LRU family real TLBs and caches
+ * implement), which finds a victim in O(1) instead of scanning for the oldest entry. Keys are exact
+ * integers below 2^53 (stored as doubles); the caller passes a small integer `hint` whose low
+ * bits pick the set, so no hashing or allocation happens per lookup. Each entry can carry an
+ * integer payload (a TLB entry remembers the guest leaf slot it translates through).
+ */
+export class SetAssoc {
+  readonly entries: number;
+  readonly ways: number;
+  readonly sets: number;
+  private readonly setMask: number;
+  private readonly full: number;
+  private readonly tags: Float64Array;
+  private readonly vals: Int32Array;
+  /** Per set: bit w set = way w used recently. */
+  private readonly used: Int32Array;
+
+  /** `entries` 0 makes a structure that never hits (a CPU without that cache). At most 32 ways. */
+  constructor(entries: number, ways: number) {
+    const sets = entries === 0 ? 0 : entries / ways;
+    if (entries < 0 || ways < 0 || ways > 32 || (entries > 0 && (ways === 0 || !Number.isInteger(sets) || (sets & (sets - 1)) !== 0))) {
+      throw new Error(`bad set-associative geometry: ${entries} entries, ${ways} ways (need ≤ 32 ways and a power-of-two number of sets)`);
+    }
+    this.entries = entries;
+    this.ways = entries === 0 ? 0 : ways;
+    this.sets = sets;
+    this.setMask = sets > 0 ? sets - 1 : 0;
+    this.full = ways >= 32 ? -1 : (1 << ways) - 1;
+    this.tags = new Float64Array(Math.max(entries, 1)).fill(-1);
+    this.vals = new Int32Array(Math.max(entries, 1));
+    this.used = new Int32Array(Math.max(this.sets, 1));
+  }
+
+  private set(hint: number): number {
+    return hint & this.setMask;
+  }
+
+  private touch(set: number, way: number): void {
+    const u = this.used[set] | (1 << way);
+    this.used[set] = (u & this.full) === this.full ? 1 << way : u;
+  }
+
+  private victim(set: number): number {
+    const free = ~this.used[set] & this.full;
+    return 31 - Math.clz32(free & -free);
+  }
+
+  /** Index of `key`'s entry (marked used), or -1. */
+  find(key: number, hint: number): number {
+    if (this.sets === 0) return -1;
+    const set = this.set(hint);
+    const b = set * this.ways;
+    const tags = this.tags;
+    for (let i = b, end = b + this.ways; i < end; i++) {
+      if (tags[i] === key) {
+        this.touch(set, i - b);
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True on a hit (and the entry is marked used). */
+  lookup(key: number, hint: number): boolean {
+    return this.find(key, hint) >= 0;
+  }
+
+  /** Payload of the entry at `index` (from find). */
+  value(index: number): number {
+    return this.vals[index];
+  }
+
+  /** Inserts `key` with payload `val` (replacing a not-recently-used entry of its set). */
+  insert(key: number, hint: number, val = 0): void {
+    if (this.sets === 0) return;
+    const set = this.set(hint);
+    const b = set * this.ways;
+    let way = -1;
+    for (let i = b, end = b + this.ways; i < end; i++) {
+      if (this.tags[i] === key) {
+        way = i - b;
+        break;
+      }
+    }
+    if (way < 0) way = this.victim(set);
+    this.tags[b + way] = key;
+    this.vals[b + way] = val;
+    this.touch(set, way);
+  }
+
+  /** Inserts a key known to be absent (just missed): no duplicate scan. */
+  insertNew(key: number, hint: number, val: number): void {
+    if (this.sets === 0) return;
+    const set = this.set(hint);
+    const way = this.victim(set);
+    const i = set * this.ways + way;
+    this.tags[i] = key;
+    this.vals[i] = val;
+    this.touch(set, way);
+  }
+
+  /** Lookup, inserting on a miss; true on a hit. */
+  access(key: number, hint: number): boolean {
+    if (this.sets === 0) return false;
+    const set = this.set(hint);
+    const b = set * this.ways;
+    const tags = this.tags;
+    for (let i = b, end = b + this.ways; i < end; i++) {
+      if (tags[i] === key) {
+        this.touch(set, i - b);
+        return true;
+      }
+    }
+    const way = this.victim(set);
+    tags[b + way] = key;
+    this.touch(set, way);
+    return false;
+  }
+
+  private drop(i: number): void {
+    this.tags[i] = -1;
+    const set = Math.floor(i / this.ways);
+    this.used[set] &= ~(1 << (i - set * this.ways));
+  }
+
+  /** Drops one key if present. */
+  invalidate(key: number, hint: number): void {
+    if (this.sets === 0) return;
+    const b = this.set(hint) * this.ways;
+    for (let i = b, end = b + this.ways; i < end; i++) {
+      if (this.tags[i] === key) this.drop(i);
+    }
+  }
+
+  /** Drops every entry. */
+  flush(): void {
+    this.tags.fill(-1);
+    this.used.fill(0);
+  }
+
+  /**
+   * Drops every entry whose key is not ≡ `keep` modulo `modulus` — used to flush all TLB entries
+   * but the global ones, whose keys carry a reserved tag in their low bits.
+   */
+  flushExcept(modulus: number, keep: number): void {
+    const tags = this.tags;
+    for (let i = 0; i < this.entries; i++) {
+      const t = tags[i];
+      if (t !== -1 && t % modulus !== keep) this.drop(i);
+    }
+  }
+
+  /** Drops every entry whose key is ≡ `tag` modulo `modulus` (one PCID's entries). */
+  flushOnly(modulus: number, tag: number): void {
+    const tags = this.tags;
+    for (let i = 0; i < this.entries; i++) {
+      const t = tags[i];
+      if (t !== -1 && t % modulus === tag) this.drop(i);
+    }
+  }
+
+  /** Number of valid entries (tests and statistics). */
+  occupancy(): number {
+    let n = 0;
+    for (let i = 0; i < this.entries; i++) if (this.tags[i] !== -1) n++;
+    return n;
+  }
+}
