@@ -31,6 +31,7 @@ import {
 const PAGING = ['shadow', 'ept', 'both'] as const;
 const PAGES = ['4k', '2m'] as const;
 const FORMATS = ['perf-script', 'jsonl'] as const;
+const MEMORY = ['fresh', 'warm'] as const;
 
 interface SimulateFlags {
   workload: string;
@@ -38,6 +39,7 @@ interface SimulateFlags {
   cpu: string;
   pages: string;
   seed: string;
+  memory: string;
   scale: string;
   out?: string;
   format?: string;
@@ -96,7 +98,7 @@ function fmtBytes(b: number): string {
 /** The human-readable report of one or two runs. */
 export function renderTable(results: readonly SimResult[]): string {
   const r0 = results[0];
-  const head = `ExitLens simulation — ${r0.workload} on ${r0.cpu} (${r0.pages} pages, seed ${r0.seed}${r0.scale !== 1 ? `, scale ${r0.scale}` : ''}) — simulated, not measured\n`;
+  const head = `ExitLens simulation — ${r0.workload} on ${r0.cpu} (${r0.pages} pages, ${r0.memory} memory, seed ${r0.seed}${r0.scale !== 1 ? `, scale ${r0.scale}` : ''}) — simulated, not measured\n`;
   const rows: [string, ...string[]][] = [];
   const col = (label: string, f: (r: SimResult) => string): void => {
     rows.push([label, ...results.map(f)]);
@@ -159,6 +161,7 @@ function run(flags: SimulateFlags, cmd: Command, io: CliIo): void {
   oneOf(cmd, '--paging', flags.paging, PAGING);
   oneOf(cmd, '--cpu', flags.cpu, CPU_NAMES);
   oneOf(cmd, '--pages', flags.pages, PAGES);
+  oneOf(cmd, '--memory', flags.memory, MEMORY);
   if (flags.format !== undefined) oneOf(cmd, '--format', flags.format, FORMATS);
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) usage(cmd, `--seed must be an integer in [0, 4294967295], not "${flags.seed}"`);
@@ -172,7 +175,7 @@ function run(flags: SimulateFlags, cmd: Command, io: CliIo): void {
   const results: SimResult[] = [];
   const written: string[] = [];
   for (const paging of modes) {
-    const options = { workload, paging, cpu, pages: flags.pages as '4k' | '2m', seed, scale };
+    const options = { workload, paging, cpu, pages: flags.pages as '4k' | '2m', seed, scale, memory: flags.memory as 'fresh' | 'warm' };
     if (!flags.out) {
       results.push(simulate(options));
       continue;
@@ -215,6 +218,7 @@ export function registerSimulate(program: Command, io: CliIo = processIo(), resu
     .option('--cpu <generation>', `CPU preset: ${CPU_NAMES.join(' | ')}`, DEFAULT_CPU)
     .option('--pages <size>', 'page size of anonymous memory, guest and host: 4k | 2m', '4k')
     .option('--seed <n>', 'seed of the simulation (same seed, same trace)', '1')
+    .option('--memory <state>', "guest free memory at the start: fresh (VM just booted: first touches under EPT exit as EPT_VIOLATION) | warm (already backed)", 'fresh')
     .option('--scale <n>', "multiply the workload's traced work by n", '1')
     .option('-o, --out <file>', 'write the trace here (with --paging both: FILE-shadow… and FILE-ept…), plus a .syms.json beside it')
     .option('-f, --format <format>', 'trace format: perf-script | jsonl (default: from --out, .jsonl → jsonl)')

@@ -15,7 +15,7 @@ import type { SimResult } from './result';
 import { simulate, type SimulateOptions, workloadSites } from './simulator';
 import type { Workload } from './workload';
 
-export { simulate, workloadSites, TIME_BASE_NS, type SimulateOptions } from './simulator';
+export { simulate, workloadSites, TIME_BASE_NS, GUEST_MEMORY_STATES, type GuestMemoryState, type SimulateOptions } from './simulator';
 /** Result types (see result.ts). */
 export type { SimResult, SimSite, SimCycles } from './result';
 export { BUILTIN_NAMES, BUILTIN_WORKLOADS, WORKLOADS_SOURCE, WORKLOAD_FUNCTIONS } from './builtinWorkloads';

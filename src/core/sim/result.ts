@@ -42,6 +42,8 @@ export interface SimResult {
   readonly cpu: string;
   readonly pages: '4k' | '2m';
   readonly seed: number;
+  /** Guest free memory at the start: `fresh` (never touched, unbacked) or `warm`. */
+  readonly memory: 'fresh' | 'warm';
   readonly scale: number;
   readonly cpuHz: number;
   readonly vcpus: number;

@@ -41,7 +41,20 @@ export interface SimulateOptions {
   readonly sink?: SimTraceSink;
   /** Replaces the `cpu` preset's figures (what-if experiments, tests); `cpu` still names the run. */
   readonly preset?: CpuPreset;
+  /**
+   * State of the guest's free memory when the trace starts (default `fresh`). `fresh`: the VM has
+   * just booted for the measurement, its free memory was never touched, so the host has not backed
+   * it and a first touch under EPT exits as EPT_VIOLATION (what `perf kvm stat record` around a
+   * benchmark in a new VM sees). `warm`: 32 MB of free memory was used and freed before (a VM that
+   * has run for a while; the micro-benchmark calibration runs warm).
+   */
+  readonly memory?: GuestMemoryState;
 }
+
+/** See SimulateOptions.memory. */
+export type GuestMemoryState = 'fresh' | 'warm';
+
+export const GUEST_MEMORY_STATES: readonly GuestMemoryState[] = ['fresh', 'warm'];
 
 /**
  * The sites (guest RIPs) a workload can produce exits at: every line it names plus the guest-kernel
@@ -88,7 +101,7 @@ export interface Machine {
 
 /**
  * Builds a guest in steady state — it "ran before the trace": the host backs the kernel, the
- * page cache and recently freed memory, and the EPT (or the shadow of the kernel's direct map)
+ * page cache and (with `memory: 'warm'`) recently freed memory, and the EPT (or the shadow of the kernel's direct map)
  * already covers them. Nothing runs yet and nothing is recorded until `vmm.recording` is set.
  */
 export function buildMachine(options: SimulateOptions): Machine {
@@ -96,7 +109,8 @@ export function buildMachine(options: SimulateOptions): Machine {
   const shadow = options.paging === 'shadow';
   const workload = scaleWorkload(options.workload, options.scale ?? 1);
   const large = options.pages === '2m';
-  const mem = new GuestMemory(DEFAULT_LAYOUT, large);
+  const layout = (options.memory ?? 'fresh') === 'warm' ? DEFAULT_LAYOUT : { ...DEFAULT_LAYOUT, warmFreeFrames: 0 };
+  const mem = new GuestMemory(layout, large);
   const pool = new PageTablePool(2048);
   const acct = new Accounting();
   const caches = new MemoryHierarchy(preset);
@@ -164,6 +178,7 @@ export function simulate(options: SimulateOptions): SimResult {
     cpu: preset.name,
     pages: options.pages,
     seed: options.seed,
+    memory: options.memory ?? 'fresh',
     scale,
     cpuHz: preset.cpuHz,
     vcpus: 1,

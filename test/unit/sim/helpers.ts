@@ -55,7 +55,8 @@ export const EMPTY_WORKLOAD: Workload = { name: 'test-empty', source: 'samples/w
 /** A machine with one running process and a recorder attached (recording on). */
 export function bareMachine(paging: 'shadow' | 'ept', pages: '4k' | '2m' = '4k', cpu: CpuName = 'skylake', kpti = false, preset?: CpuPreset): { m: Machine; rec: Recorder; site: number } {
   const rec = new Recorder();
-  const m = buildMachine({ workload: { ...EMPTY_WORKLOAD, kpti }, paging, cpu, pages, seed: 1, sink: rec, preset });
+  // Mechanism tests look at one operation in steady state: free memory already backed by the host.
+  const m = buildMachine({ workload: { ...EMPTY_WORKLOAD, kpti }, paging, cpu, pages, seed: 1, sink: rec, preset, memory: 'warm' });
   m.interp.startProcess();
   m.vmm.recording = true;
   return { m, rec, site: m.sites.site('samples/workloads.c', 59, false) };

@@ -75,9 +75,22 @@ describe('exitlens simulate', function () {
   it('the table report compares both modes', async () => {
     const r = await simulateCli('-w', 'ptemod', '--scale', '0.05');
     assert.equal(r.code, 0);
-    assert.match(r.out, /^ExitLens simulation — ptemod on skylake \(4k pages, seed 1, scale 0\.05\) — simulated, not measured/);
+    assert.match(r.out, /^ExitLens simulation — ptemod on skylake \(4k pages, fresh memory, seed 1, scale 0\.05\) — simulated, not measured/);
+    assert.match(r.out, /^ {2}invlpg +2400 +0$/m, 'shadow: one INVLPG exit per page per mprotect; none under EPT');
     assert.match(r.out, /shadow\/ept total cycles: \d+\.\d\dx/);
     assert.match(r.out, /invlpg/);
+  });
+
+  it('--memory warm starts with backed free memory: forkwait under EPT then takes no EPT violation', async () => {
+    const fresh = JSON.parse((await simulateCli('-w', 'forkwait', '-p', 'ept', '--json')).out);
+    const warm = JSON.parse((await simulateCli('-w', 'forkwait', '-p', 'ept', '--memory', 'warm', '--json')).out);
+    assert.equal(fresh.memory, 'fresh');
+    assert.ok(fresh.byCategory.ept > 0, 'the first child touches never-backed frames');
+    assert.equal(warm.memory, 'warm');
+    assert.equal(warm.byCategory.ept, 0);
+    const bad = await simulateCli('-w', 'forkwait', '--memory', 'tepid');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown --memory "tepid" \(valid: fresh, warm\)/);
   });
 
   it('--out with --paging both writes FILE-shadow… and FILE-ept… each with its .syms.json', async () => {
