@@ -28,14 +28,25 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, now: () => Date.now() };
 }
 
-/** A ByteSource that streams a file with `fs.createReadStream` in 1 MiB chunks (memory stays flat). */
+/** A ByteSource that streams a file in 1 MiB chunks through one reused buffer (memory stays flat). */
 export function fileSource(path: string): ByteSource {
   return {
     name: path,
     size: async () => (await fs.promises.stat(path)).size,
+    // One reused buffer instead of a stream's fresh 1 MiB allocation per chunk: the parsers copy
+    // whatever they keep past a chunk, and the allocation churn cost more CPU than the parsing itself.
     async *chunks() {
-      const stream = fs.createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-      for await (const chunk of stream) yield chunk as Buffer;
+      const fh = await fs.promises.open(path, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, READ_CHUNK_BYTES, null);
+          if (bytesRead === 0) break;
+          yield buf.subarray(0, bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
     },
   };
 }

@@ -1,23 +1,23 @@
 /**
- * Per guest RIP ("site") aggregation: one Map entry and one 32-byte record per distinct RIP, nothing
+ * Per guest RIP ("site") aggregation: one Map entry and 32 bytes of counters per distinct RIP, nothing
  * per exit. Counting an exit touches that one record (sites are hit in random order while the parser
  * streams megabytes through the cache, so every extra cache line costs). What a site saw is kept as
- * counts per "pair" — a (reason, category) combination numbered by the caller — with the site's first
- * pair counted inline: an instruction nearly always exits for one reason and category. Other pairs and
- * vCPUs ≥ 32 go to side maps.
+ * counts per "pair" — a (reason, category) combination numbered by the caller — where the site's first
+ * pair costs nothing extra (its count is the rest): an instruction nearly always exits for one reason
+ * and category. Other pairs and vCPUs ≥ 32 go to side maps.
  */
 import type { SiteSummary } from '../model/summary';
 
 const INITIAL_CAPACITY = 1024;
-const TWO_POW_32 = 4294967296;
 
-// Record layout: exits, host ns, exits of the first pair, firstPair·2^32 + vCPU mask (bits 0…31).
+// Per-site record, one 32-byte run of doubles (one cache line, where sites are hit at random): exits,
+// host ns, the first pair, and the vCPUs 0…31 as an int32 bit mask. Exits of the first pair are the
+// exits minus those of the other pairs, counted aside.
 const EXITS = 0;
 const TOTAL_NS = 1;
-const FIRST_PAIR_COUNT = 2;
-const PAIR_AND_MASK = 3;
+const FIRST_PAIR = 2;
+const VCPU_MASK = 3;
 const STRIDE = 4;
-const POW2 = Float64Array.from({ length: 32 }, (_, v) => 2 ** v);
 
 /** Turns the per-pair counts of a site into its summary fields (reason names and categories). */
 export type PairDescriber = (pairCounts: ReadonlyMap<number, number>) => Pick<SiteSummary, 'byCategory' | 'byReason'>;
@@ -43,7 +43,7 @@ export class SiteTable {
 
   /** The first pair of site `i`: the caller's shortcut to the aggregate an exit there most likely belongs to. */
   firstPair(i: number): number {
-    return Math.floor(this.data[i * STRIDE + PAIR_AND_MASK] / TWO_POW_32);
+    return this.data[i * STRIDE + FIRST_PAIR];
   }
 
   /**
@@ -55,15 +55,10 @@ export class SiteTable {
     const o = i * STRIDE;
     d[o + EXITS]++;
     d[o + TOTAL_NS] += durationNs;
-    const packed = d[o + PAIR_AND_MASK];
-    const first = Math.floor(packed / TWO_POW_32);
-    if (pair === first) d[o + FIRST_PAIR_COUNT]++;
-    else this.addOtherPair(i, pair);
+    if (pair !== d[o + FIRST_PAIR]) this.addOtherPair(i, pair);
     if (vcpu >= 0) {
-      if (vcpu < 32) {
-        const bit = POW2[vcpu];
-        if (((packed - first * TWO_POW_32) / bit) % 2 < 1) d[o + PAIR_AND_MASK] = packed + bit;
-      } else this.addHighVcpu(i, vcpu);
+      if (vcpu < 32) d[o + VCPU_MASK] = d[o + VCPU_MASK] | (1 << vcpu);
+      else this.addHighVcpu(i, vcpu);
     }
   }
 
@@ -83,7 +78,7 @@ export class SiteTable {
     }
     this.index.set(rip, i);
     this.rips.push(rip);
-    this.data[i * STRIDE + PAIR_AND_MASK] = pair * TWO_POW_32;
+    this.data[i * STRIDE + FIRST_PAIR] = pair;
     return i;
   }
 
@@ -148,11 +143,14 @@ export class SiteTable {
     const d = this.data;
     const o = i * STRIDE;
     const first = this.firstPair(i);
-    const pairs = new Map<number, number>([[first, d[o + FIRST_PAIR_COUNT]]]);
-    for (const [pair, count] of this.otherPairs.get(i) ?? []) pairs.set(pair, (pairs.get(pair) ?? 0) + count);
-    const mask = d[o + PAIR_AND_MASK] - first * TWO_POW_32;
+    let firstCount = d[o + EXITS];
+    const others = this.otherPairs.get(i);
+    if (others !== undefined) for (const count of others.values()) firstCount -= count;
+    const pairs = new Map<number, number>([[first, firstCount]]);
+    for (const [pair, count] of others ?? []) pairs.set(pair, count);
+    const mask = d[o + VCPU_MASK] | 0;
     const vcpus: number[] = [];
-    for (let v = 0; v < 32; v++) if (Math.floor(mask / 2 ** v) % 2 === 1) vcpus.push(v);
+    for (let v = 0; v < 32; v++) if ((mask >>> v) & 1) vcpus.push(v);
     for (const v of [...(this.highVcpus.get(i) ?? [])].sort((a, b) => a - b)) vcpus.push(v);
     return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus };
   }

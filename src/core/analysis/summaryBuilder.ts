@@ -4,17 +4,19 @@
  * with distinct reasons, vCPUs and RIPs only (plus fixed histograms, a ≤2000-bin timeline and the
  * first warnings), never with the number of exits.
  *
- * Per exit the work is one Map lookup by RIP and a handful of increments, no allocation. Counters
+ * Per exit the work is one Map lookup by RIP and a handful of increments, no allocation; through
+ * `compactExit` (parsers that key reasons and RIPs, model/trace.ts) not even the lookup. Counters
  * are kept per "pair" — a (reason, category) combination, e.g. EXCEPTION_NMI/pagefault — so an exit
  * updates one histogram, not one per reason and one per category; the reason and category views
  * are sums of pairs, made once in `finish`. A site remembers its first pair, which gives the
  * aggregate of most exits without a second lookup.
  */
-import { CATEGORIES, type Category, type ExitRecord, type Isa } from '../model/exit';
-import type { AggregateTable, TraceFormat, TraceMeta, TraceSink, TraceWarning } from '../model/trace';
-import type { Histogram, SiteSummary, TimingStats, TraceSummary, VcpuSummary } from '../model/summary';
-import { categoryCountsFrom, categoryIndex, CATEGORY_COUNT, HLT_INDEX, zeroCategoryCounts } from './categoryIndex';
-import { bucketIndex, TimingAccumulator } from './histogram';
+import { CATEGORIES, type ExitRecord, type Isa } from '../model/exit';
+import type { AggregateTable, CompactExit, ExitKeys, TraceFormat, TraceMeta, TraceSink, TraceWarning } from '../model/trace';
+import type { TraceSummary } from '../model/summary';
+import { categoryIndex, CATEGORY_COUNT, HLT_INDEX } from './categoryIndex';
+import { bucketIndex } from './histogram';
+import { categoryViews, describePairs, PairAggregate, reasonViews, VcpuAggregate, vcpuViews } from './pairAggregates';
 import { TimelineBuilder } from './timeline';
 import { SiteTable } from './siteTable';
 import { summarizeTables, type ReasonCategoryFn } from './aggregatedTables';
@@ -39,27 +41,33 @@ export interface SummaryBuilderOptions {
   readonly reasonCategory?: ReasonCategoryFn;
 }
 
-/** Counters of one (reason, category) combination. */
-class PairAggregate {
-  readonly timing = new TimingAccumulator();
-  count = 0;
-  constructor(
-    readonly index: number,
-    readonly reasonName: string,
-    /** The category string as the record carried it (compared by identity on the hot path). */
-    readonly category: string,
-    readonly categoryIndex: number,
-  ) {}
-}
-
-class VcpuAggregate {
-  exits = 0;
-  totalNs = 0;
-  readonly categories = new Float64Array(CATEGORY_COUNT);
-}
-
 /** vCPU ids below this index an array; larger (unusual) ids go to a Map. */
 const DENSE_VCPUS = 1024;
+
+/** An Int32Array of at least `min` entries holding `a`, the rest -1 (unmapped). */
+function grown(a: Int32Array, min: number): Int32Array {
+  const out = new Int32Array(Math.max(min, 2 * a.length, 64)).fill(-1);
+  out.set(a);
+  return out;
+}
+
+/** How one parser's keys (ExitKeys) map to this builder's pairs and sites; -1 = not mapped yet. */
+class KeyMap {
+  /** (reason key · CATEGORY_COUNT + category) → pair index. */
+  pairs: Int32Array = new Int32Array(0);
+  /** Site key → site index. */
+  sites: Int32Array = new Int32Array(0);
+  /** Reason key → 1 when its ISA is SVM. */
+  svm: Uint8Array = new Uint8Array(0);
+  constructor(readonly keys: ExitKeys) {}
+}
+
+/** Placeholder dictionary before the first compactExit: no parser hands out this object. */
+const NO_KEYS: ExitKeys = {
+  reasonName: () => 'other',
+  reasonIsa: () => 'vmx',
+  rip: () => '0x0',
+};
 
 /**
  * Aggregates what a parser reports. Feed it as the parser's sink (or call `exit` directly with
@@ -72,6 +80,8 @@ export class SummaryBuilder implements TraceSink {
   /** reason name → pairs of that reason, by category index. */
   private readonly pairsByReason = new Map<string, (PairAggregate | undefined)[]>();
   private lastPair: PairAggregate | null = null;
+  private keyMap = new KeyMap(NO_KEYS);
+  private readonly keyMaps = new Map<ExitKeys, KeyMap>();
   private readonly denseVcpus: (VcpuAggregate | undefined)[] = [];
   private readonly sparseVcpus = new Map<number, VcpuAggregate>();
   private readonly sites = new SiteTable();
@@ -114,35 +124,105 @@ export class SummaryBuilder implements TraceSink {
       pa = this.pairFor(name, category);
     }
     this.lastPair = pa;
+    const entry = r.entryNs;
+    const v = r.vcpu;
+    this.t = r.timeNs;
+    this.entry = entry ?? 0;
+    this.add(pa, site, r.isa === 'svm', entry !== undefined, v !== undefined, v ?? 0, r.line);
+  }
+
+  /**
+   * The fast path (TraceSink.compactExit): the same as exit() for the record the arguments describe,
+   * with the parser's keys mapped to pairs and sites through typed arrays — no string is looked up
+   * after the first exit of each reason/category and each RIP.
+   */
+  compactExit(keys: ExitKeys, e: CompactExit): void {
+    const reason = e.reasonKey;
+    const category = e.category;
+    const site = e.siteKey;
+    const entryNs = e.entryNs;
+    const vcpu = e.vcpu;
+    let m = this.keyMap;
+    if (m.keys !== keys) m = this.mapFor(keys);
+    const slot = reason * CATEGORY_COUNT + category;
+    let pi = slot < m.pairs.length ? m.pairs[slot] : -1;
+    if (pi < 0) pi = this.mapPair(m, reason, category);
+    const pa = this.pairs[pi];
+    let si = -1;
+    if (site >= 0) {
+      si = site < m.sites.length ? m.sites[site] : -1;
+      if (si < 0) si = this.mapSite(m, site, pa);
+    }
+    this.t = e.timeNs;
+    this.entry = entryNs;
+    this.add(pa, si, m.svm[reason] === 1, entryNs >= 0, vcpu >= 0, vcpu, e.line);
+  }
+
+  /** Time and entry time of the exit add() counts (fields: double arguments would be boxed per call). */
+  private t = 0;
+  private entry = 0;
+
+  /** The counters one exit updates, whichever way it arrived. */
+  private add(pa: PairAggregate, site: number, svm: boolean, hasEntry: boolean, hasVcpu: boolean, v: number, line: number): void {
+    const t = this.t;
+    const entry = this.entry;
     this.exits++;
     pa.count++;
-    if (r.isa === 'svm') this.svm++;
+    if (svm) this.svm++;
 
-    const t = r.timeNs;
     if (t < this.startNs) this.startNs = t;
     if (t > this.endNs) this.endNs = t;
     this.timeline.add(t);
 
     let d = 0;
-    const entry = r.entryNs;
-    if (entry !== undefined) {
+    if (hasEntry) {
       if (entry >= t) {
         d = entry - t;
         pa.timing.addBucketed(d, bucketIndex(d));
         if (entry > this.endNs) this.endNs = entry;
       } else if (this.negativeDurations++ === 0) {
-        this.firstNegativeLine = r.line;
+        this.firstNegativeLine = line;
       }
     }
 
-    const v = r.vcpu;
-    if (v !== undefined) {
+    if (hasVcpu) {
       const va = v >= 0 && v < DENSE_VCPUS ? (this.denseVcpus[v] ?? this.newDenseVcpu(v)) : this.sparseVcpu(v);
       va.exits++;
       va.totalNs += d;
       va.categories[pa.categoryIndex]++;
     }
-    if (site >= 0) this.sites.record(site, pa.index, d, v === undefined ? -1 : v);
+    if (site >= 0) this.sites.record(site, pa.index, d, hasVcpu ? v : -1);
+  }
+
+  /** The key mapping for a dictionary (one per parser feeding this builder; normally just one). */
+  private mapFor(keys: ExitKeys): KeyMap {
+    let m = this.keyMaps.get(keys);
+    if (m === undefined) this.keyMaps.set(keys, (m = new KeyMap(keys)));
+    this.keyMap = m;
+    return m;
+  }
+
+  private mapPair(m: KeyMap, reason: number, category: number): number {
+    const pa = this.pairFor(m.keys.reasonName(reason), CATEGORIES[category] ?? 'other');
+    const slot = reason * CATEGORY_COUNT + category;
+    if (slot >= m.pairs.length) m.pairs = grown(m.pairs, slot + 1);
+    m.pairs[slot] = pa.index;
+    if (reason >= m.svm.length) {
+      const svm = new Uint8Array(Math.max(2 * m.svm.length, reason + 1));
+      svm.set(m.svm);
+      m.svm = svm;
+    }
+    m.svm[reason] = m.keys.reasonIsa(reason) === 'svm' ? 1 : 0;
+    return pa.index;
+  }
+
+  private mapSite(m: KeyMap, site: number, pa: PairAggregate): number {
+    const rip = m.keys.rip(site);
+    let si = this.sites.indexOf(rip);
+    if (si < 0) si = this.sites.insert(rip, pa.index);
+    if (site >= m.sites.length) m.sites = grown(m.sites, site + 1);
+    m.sites[site] = si;
+    return si;
   }
 
   /** The aggregate of (reason, category): the last one used, else found or created via the reason's list. */
@@ -255,86 +335,34 @@ export class SummaryBuilder implements TraceSink {
   }
 
   private perExitFields() {
-    // Reason view: sum of the reason's pairs; most exits first, then by name.
-    const reasons = [...this.pairsByReason.entries()].map(([name, byCat]) => {
-      const own = byCat.filter((p): p is PairAggregate => p !== undefined);
-      const count = own.reduce((a, p) => a + p.count, 0);
-      // The category most of the reason's exits fell into (ties: earlier in display order).
-      const dominant = own.reduce((best, p) => (p.count > best.count || (p.count === best.count && p.categoryIndex < best.categoryIndex) ? p : best));
-      return { name, count, pairs: own, category: CATEGORIES[dominant.categoryIndex] };
-    });
-    reasons.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const byReason: Record<string, number> = {};
-    const reasonCategory: Record<string, Category> = {};
-    const timing: Record<string, TimingStats> = {};
-    const histograms: Record<string, Histogram> = {};
-    for (const r of reasons) {
-      const acc = TimingAccumulator.merge(r.pairs.map((p) => p.timing));
-      byReason[r.name] = r.count;
-      reasonCategory[r.name] = r.category;
-      timing[r.name] = acc.stats();
-      histograms[r.name] = acc.histogram();
-    }
-    // Category view: sum of the pairs of each category.
-    const byCategory = zeroCategoryCounts();
-    const timeByCategory = zeroCategoryCounts();
-    const categoryTiming = {} as Record<Category, TimingStats>;
-    let totalNs = 0;
-    CATEGORIES.forEach((c, ci) => {
-      const own = this.pairs.filter((p) => p.categoryIndex === ci);
-      const acc = TimingAccumulator.merge(own.map((p) => p.timing));
-      byCategory[c] = own.reduce((a, p) => a + p.count, 0);
-      timeByCategory[c] = acc.totalNs;
-      categoryTiming[c] = acc.stats();
-      totalNs += acc.totalNs;
-    });
-    const perVcpu: VcpuSummary[] = [];
-    const addVcpu = (vcpu: number, va: VcpuAggregate) => perVcpu.push({ vcpu, exits: va.exits, totalNs: va.totalNs, byCategory: categoryCountsFrom(va.categories) });
-    this.denseVcpus.forEach((va, vcpu) => va && addVcpu(vcpu, va));
-    for (const [vcpu, va] of this.sparseVcpus) addVcpu(vcpu, va);
-    perVcpu.sort((a, b) => a.vcpu - b.vcpu);
+    const reasons = reasonViews(this.pairsByReason);
+    const categories = categoryViews(this.pairs);
+    const perVcpu = vcpuViews(this.denseVcpus, this.sparseVcpus);
     const hltCategory = CATEGORIES[HLT_INDEX];
-    const hlt = { exits: byCategory[hltCategory], totalNs: timeByCategory[hltCategory] };
+    const hlt = { exits: categories.byCategory[hltCategory], totalNs: categories.timeByCategory[hltCategory] };
     const isa: Isa | 'unknown' = this.metaSeen.isa ?? (this.exits === 0 ? 'unknown' : this.svm > this.exits - this.svm ? 'svm' : 'vmx');
     const hasTime = this.exits > 0;
     return {
       isa,
       aggregated: false,
       exits: this.exits,
-      byReason,
-      byCategory,
-      timeByCategory,
-      reasonCategory,
+      byReason: reasons.byReason,
+      byCategory: categories.byCategory,
+      timeByCategory: categories.timeByCategory,
+      reasonCategory: reasons.reasonCategory,
       vcpus: perVcpu.map((v) => v.vcpu),
       perVcpu,
-      timing,
-      categoryTiming,
-      histograms,
+      timing: reasons.timing,
+      categoryTiming: categories.categoryTiming,
+      histograms: reasons.histograms,
       hlt,
-      overhead: { exits: this.exits - hlt.exits, totalNs: totalNs - hlt.totalNs },
-      sites: this.sites.top(this.maxSites, (counts) => this.describePairs(counts)),
+      overhead: { exits: this.exits - hlt.exits, totalNs: categories.totalNs - hlt.totalNs },
+      sites: this.sites.top(this.maxSites, (counts) => describePairs(this.pairs, counts)),
       siteCount: this.sites.size,
       startNs: hasTime ? this.startNs : null,
       endNs: hasTime ? this.endNs : null,
       durationNs: hasTime ? this.endNs - this.startNs : null,
       timeline: this.timeline.result(),
     };
-  }
-
-  /** A site's pair counts as its non-zero categories (display order) and reasons (most first). */
-  private describePairs(counts: ReadonlyMap<number, number>): Pick<SiteSummary, 'byCategory' | 'byReason'> {
-    const cats = new Float64Array(CATEGORY_COUNT);
-    const reasons = new Map<string, number>();
-    for (const [index, n] of counts) {
-      if (n === 0) continue;
-      const p = this.pairs[index];
-      cats[p.categoryIndex] += n;
-      reasons.set(p.reasonName, (reasons.get(p.reasonName) ?? 0) + n);
-    }
-    const byCategory: Partial<Record<Category, number>> = {};
-    CATEGORIES.forEach((c, i) => cats[i] !== 0 && (byCategory[c] = cats[i]));
-    const byReason: Record<string, number> = {};
-    for (const [name, n] of [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) byReason[name] = n;
-    return { byCategory, byReason };
   }
 }

@@ -19,9 +19,22 @@ export class TimelineBuilder {
   private binNs = INITIAL_BIN_NS;
   /** Bins in use: the last non-empty bin + 1. */
   private used = 0;
+  /**
+   * The bin of the last add() and its bounds [lastLo, lastHi): exits arrive nearly in time order, so
+   * most land in it and skip the division. Only for integer times (what parsers give) and an integer
+   * start: then the bounds are exact, and floor((t - start) / bin) is exactly the bin whose bounds
+   * hold t (a quotient one 1/bin short of an integer cannot round up below 2^53).
+   */
+  private lastBin = -1;
+  private lastLo = 0;
+  private lastHi = 0;
 
   /** Counts one exit at time `t` (ns). */
   add(t: number): void {
+    if (t >= this.lastLo && t < this.lastHi && Math.floor(t) === t) {
+      this.counts[this.lastBin]++;
+      return;
+    }
     if (this.used === 0) {
       if (!Number.isFinite(t)) return;
       this.startNs = t;
@@ -33,6 +46,11 @@ export class TimelineBuilder {
     if (i >= 0 && i < MAX_TIMELINE_BINS) {
       this.counts[i]++;
       if (i >= this.used) this.used = i + 1;
+      if (Math.floor(this.startNs) === this.startNs) {
+        this.lastBin = i;
+        this.lastLo = this.startNs + i * this.binNs;
+        this.lastHi = this.lastLo + this.binNs;
+      }
       return;
     }
     // A time that is not a finite number (never from our parsers) cannot be placed; skip it.
@@ -41,7 +59,15 @@ export class TimelineBuilder {
     else this.growLeft(t);
   }
 
+  /** Forgets the cached bin (the start or the width changed). */
+  private forgetBin(): void {
+    this.lastBin = -1;
+    this.lastLo = 0;
+    this.lastHi = 0;
+  }
+
   private growRight(t: number): void {
+    this.forgetBin();
     let i = Math.floor((t - this.startNs) / this.binNs);
     while (i >= MAX_TIMELINE_BINS) {
       this.double();
@@ -52,6 +78,7 @@ export class TimelineBuilder {
   }
 
   private growLeft(t: number): void {
+    this.forgetBin();
     let shift = Math.ceil((this.startNs - t) / this.binNs);
     while (this.used + shift > MAX_TIMELINE_BINS) {
       this.double();

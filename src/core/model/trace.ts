@@ -66,12 +66,56 @@ export interface AggregateTable {
   readonly line: number;
 }
 
+/**
+ * The dictionary behind `TraceSink.compactExit`: small integer keys chosen by one parser, each
+ * standing for a value that never changes for the dictionary's lifetime. Keys are dense from 0, so
+ * a sink can map them with typed arrays and look each one up here only once.
+ */
+export interface ExitKeys {
+  /** `ExitRecord.reasonName` of reason key `key`. */
+  reasonName(key: number): string;
+  /** `ExitRecord.isa` of reason key `key`. */
+  reasonIsa(key: number): Isa;
+  /** `ExitRecord.rip` (canonical `0x..`) of site key `key`. */
+  rip(key: number): string;
+}
+
+/**
+ * One exit as numbers, for `TraceSink.compactExit`. A view the parser reuses: read it during the
+ * call, never keep it. Absent values are -1 (times and vCPUs are never negative).
+ */
+export interface CompactExit {
+  /** Reason key in the call's ExitKeys. */
+  readonly reasonKey: number;
+  /** Index in CATEGORIES. */
+  readonly category: number;
+  /** Site (RIP) key in the call's ExitKeys, -1 when the exit has no RIP. */
+  readonly siteKey: number;
+  readonly vcpu: number;
+  readonly timeNs: number;
+  readonly entryNs: number;
+  readonly line: number;
+}
+
 /** Receives what a parser finds, in file order. Implemented by the analysis and by tests. */
 export interface TraceSink {
   exit(record: ExitRecord): void;
   warning(warning: TraceWarning): void;
   table?(table: AggregateTable): void;
   meta?(meta: TraceMeta): void;
+  /**
+   * Optional fast path for sinks that only aggregate. A sink that implements it declares that it
+   * reads nothing of an exit but its reason name and ISA, category, RIP, vCPU, times and line; a
+   * parser may then describe an exit with numbers (a view it reuses) instead of allocating an
+   * ExitRecord. It means exactly `exit({reasonName: keys.reasonName(e.reasonKey), isa:
+   * keys.reasonIsa(e.reasonKey), category: CATEGORIES[e.category], rip: e.siteKey < 0 ? undefined :
+   * keys.rip(e.siteKey), vcpu: e.vcpu < 0 ? undefined : e.vcpu, timeNs: e.timeNs, entryNs: e.entryNs
+   * < 0 ? undefined : e.entryNs, line: e.line, …})`. Parsers keep the order of exits whichever method
+   * they use, and still call `exit` for exits they cannot describe this way (refined by later
+   * events), so a sink must implement both consistently. Plain sinks that leave it out get
+   * ExitRecords as always.
+   */
+  compactExit?(keys: ExitKeys, exit: CompactExit): void;
 }
 
 /**

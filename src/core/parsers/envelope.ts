@@ -16,6 +16,8 @@ export interface Envelope {
   /** Event time, integer ns; meaningful only when timed. */
   timeNs: number;
   timed: boolean;
+  /** Where the timestamp starts; meaningful only when timed. */
+  tsStart: number;
   /** Host thread id, -1 when the line does not show it. */
   tid: number;
   /** Host CPU, -1 when unknown. */
@@ -27,7 +29,7 @@ export interface Envelope {
 
 /** A fresh scratch Envelope (parsers keep one and reuse it for every line). */
 export function newEnvelope(): Envelope {
-  return { timeNs: 0, timed: false, tid: -1, cpu: -1, commStart: -1, commEnd: -1 };
+  return { timeNs: 0, timed: false, tsStart: 0, tid: -1, cpu: -1, commStart: -1, commEnd: -1 };
 }
 
 /** Index of the first byte after leading blanks and mail quote markers (`>`). */
@@ -111,6 +113,7 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
   if (p >= start && !isBlank(buf[p])) return false;
   env.timeNs = ns;
   env.timed = true;
+  env.tsStart = tsStart;
   while (p >= start && isBlank(buf[p])) p--;
   if (p < start) return true;
   if (buf[p] !== 93 /* ] */) {

@@ -17,7 +17,7 @@ import {
   type ReasonInfo,
 } from '../taxonomy';
 import { ascii, COLON, isBlank, scan, scanDec, scanHex, skipBlanks, startsWith, tokenEnd, trimEnd } from './bytes';
-import type { MutableExit } from './exitAssembler';
+import type { MutableExit } from './openExit';
 import { ByteInterner, type HexInterner } from './interning';
 import {
   afterKey,

@@ -4,7 +4,7 @@
  */
 import { CancelledError, type ByteSource, type CancellationSignal, type ProgressCallback } from '../io/byteSource';
 import type { ExitRecord } from '../model/exit';
-import type { AggregateTable, TraceFormat, TraceMeta, TraceParser, TraceSink, TraceWarning } from '../model/trace';
+import type { AggregateTable, CompactExit, ExitKeys, TraceFormat, TraceMeta, TraceParser, TraceSink, TraceWarning } from '../model/trace';
 import { copyBytes } from './bytes';
 import { detectBinary, detectFormat as detect, DETECT_HEAD_BYTES } from './detect';
 import { JsonlParser } from './jsonlParser';
@@ -55,6 +55,39 @@ export function createParser(format: TraceFormat, sink: TraceSink): TraceParser 
   return makeParser(format, sink);
 }
 
+/** A sink that forwards to another and counts exits and tables (`found`). */
+class CountingSink implements TraceSink {
+  found = 0;
+  constructor(protected readonly inner: TraceSink) {}
+  exit(record: ExitRecord): void {
+    this.found++;
+    this.inner.exit(record);
+  }
+  warning(w: TraceWarning): void {
+    this.inner.warning(w);
+  }
+  table(t: AggregateTable): void {
+    this.found++;
+    this.inner.table?.(t);
+  }
+  meta(m: TraceMeta): void {
+    this.inner.meta?.(m);
+  }
+}
+
+/** CountingSink for a sink with the compactExit fast path, which it passes on. */
+class CompactCountingSink extends CountingSink {
+  compactExit(keys: ExitKeys, exit: CompactExit): void {
+    this.found++;
+    (this.inner as Required<TraceSink>).compactExit(keys, exit);
+  }
+}
+
+/** Wraps `sink` to count what reaches it, keeping its compactExit fast path when it has one. */
+function countingSink(sink: TraceSink): CountingSink {
+  return typeof sink.compactExit === 'function' ? new CompactCountingSink(sink) : new CountingSink(sink);
+}
+
 /** Minimum interval between progress callbacks. */
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -65,23 +98,7 @@ const PROGRESS_INTERVAL_MS = 200;
 export async function parseSource(source: ByteSource, sink: TraceSink, options: ParseOptions = {}): Promise<ParseResult> {
   const total = await source.size();
   const { signal, onProgress } = options;
-  let found = 0;
-  const counting: TraceSink = {
-    exit(record: ExitRecord) {
-      found++;
-      sink.exit(record);
-    },
-    warning(w: TraceWarning) {
-      sink.warning(w);
-    },
-    table(t: AggregateTable) {
-      found++;
-      sink.table?.(t);
-    },
-    meta(m: TraceMeta) {
-      sink.meta?.(m);
-    },
-  };
+  const counting = countingSink(sink);
   let parser: CountingParser | undefined = options.format ? makeParser(options.format, counting) : undefined;
   let detected = options.format !== undefined;
   const head: Uint8Array[] = [];
@@ -141,7 +158,7 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
   if (parser) parser.end();
   onProgress?.(bytes, total);
   if (bytes === 0) sink.warning({ line: 1, message: `${source.name} is empty` });
-  else if (!detected && found === 0 && !binary) {
+  else if (!detected && counting.found === 0 && !binary) {
     sink.warning({ line: 1, message: `${source.name}: no VM-exit trace recognised (expected ftrace, trace-cmd report, perf script, perf kvm stat, kvm_stat or ExitLens JSONL text)` });
   }
   const format: TraceFormat = parser ? parser.format : (binaryFormat ?? 'ftrace');

@@ -64,9 +64,17 @@ export class ByteInterner<T = string> {
   }
 }
 
-/** Canonical `0x..` text of a 64-bit value given as two 32-bit halves. */
+/** Lower-case hex of 16-bit values (small integers format fast; 32-bit ones go through the double path). */
+function hex16(v: number): string {
+  return v.toString(16);
+}
+
+/** Canonical `0x..` text of a 64-bit value given as two unsigned 32-bit halves. */
 export function hexText(hi: number, lo: number): string {
-  return hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+  const l = hex16(lo >>> 16) + hex16(lo & 0xffff).padStart(4, '0');
+  if (hi === 0) return '0x' + (lo >>> 16 === 0 ? hex16(lo & 0xffff) : l);
+  const h = hi >>> 16 === 0 ? hex16(hi & 0xffff) : hex16(hi >>> 16) + hex16(hi & 0xffff).padStart(4, '0');
+  return '0x' + h + l.padStart(8, '0');
 }
 
 /**

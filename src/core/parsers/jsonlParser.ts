@@ -6,7 +6,7 @@
 import { CATEGORIES, canonicalHex, type Category, type CrAccess, type Isa, type MmioAccess, type PortIo } from '../model/exit';
 import type { TraceSink } from '../model/trace';
 import { categorize, decodeQualification, reasonByCode, reasonByName, type ReasonInfo } from '../taxonomy';
-import { newExit, type MutableExit } from './exitAssembler';
+import { newExit, type MutableExit } from './openExit';
 import { metaFromJsonHeader } from './headerMeta';
 import { TextLineParser } from './textLineParser';
 

@@ -4,9 +4,12 @@
  * files mix them (mails paste bare `event: payload` lines next to full ones). The format passed in is
  * what detection saw and what the parser reports.
  *
- * Hot path (one kvm_exit or kvm_entry line): find the line end and `kvm_` with native search, read the
- * envelope backwards and the payload forwards from the bytes, intern comm, reason and RIP through
- * byte-keyed caches, allocate only the ExitRecord. No regex, no per-line string.
+ * Hot path (one kvm_exit or kvm_entry line in a common layout): fastLine.ts reads it in one forward
+ * pass, taking the envelope before the timestamp from a cache of prefixes this parser already read;
+ * reason and RIP become small integer keys (exitKeys.ts) and the exit an OpenExit (openExit.ts), so
+ * a sink with `compactExit` gets it with no allocation and no string. Every other line takes the
+ * general path: find `kvm_` with native search, read the envelope backwards and the payload forwards
+ * from the bytes. No regex, no per-line string on either path.
  *
  * Damage handling: a kvm_exit/kvm_entry line whose envelope or payload cannot be read is a warning
  * (with its line) and is not counted; other events and prose are ignored silently. A record cut after
@@ -15,60 +18,36 @@
  */
 import type { Isa } from '../model/exit';
 import type { TraceFormat, TraceParser, TraceSink } from '../model/trace';
-import { payloadReasonByName, reasonByCode, refine, type ReasonInfo } from '../taxonomy';
+import { reasonByCode, type ReasonInfo } from '../taxonomy';
 import { ascii, asciiString, COLON, copyBytes, indexOfSeq, isBlank, startsWith, utf8 } from './bytes';
+import { EventFinder, hasEarlierEvent } from './eventFinder';
 import { contentStart, newEnvelope, parseEnvelope } from './envelope';
-import { ExitAssembler, newExit } from './exitAssembler';
-import { decodeFastPath, Refiner } from './exitDetails';
+import { ExitAssembler } from './exitAssembler';
+import { Refiner } from './exitDetails';
+import { ExitKeyTable } from './exitKeys';
+import { FastLineReader } from './fastLine';
 import { parseSimulatedHeader, SIMULATED_PREFIX } from './headerMeta';
 import { ByteInterner, HexInterner } from './interning';
-import { afterKey, decodeEntryPayload, decodeExitPayload, entryResult, eventId, EV_ENTRY, EV_EXIT, EV_NONE, EVENT_NAMES, newExitFields } from './kvmEvents';
+import { afterKey, decodeEntryPayload, decodeExitPayload, entryResult, EV_CPUID, EV_ENTRY, EV_EXIT, EV_NONE, EVENT_NAMES, newExitFields } from './kvmEvents';
 import { LineSplitter } from './lineSplitter';
+import { materializeExit } from './openExit';
+import { makeReasonToken, type ReasonToken } from './reasonTokens';
 
 const KVM_ = ascii('kvm_');
 const SIM_PREFIX = ascii(SIMULATED_PREFIX);
 const W_REASON = ascii('reason');
 const W_VCPU = ascii('vcpu');
 
-/** A reason token as printed, resolved against both ISAs' tables once per distinct token. */
-interface ReasonEntry {
-  readonly text: string;
-  readonly vmx: ReasonInfo | undefined;
-  readonly svm: ReasonInfo | undefined;
-  /** The number when the kernel printed one (`0x4b`), else -1. */
-  readonly hexCode: number;
-}
-
-function makeReasonEntry(buf: Uint8Array, start: number, end: number): ReasonEntry {
-  const text = asciiString(buf, start, end);
-  let hexCode = -1;
-  if (/^0x[0-9a-fA-F]{1,8}$/.test(text)) hexCode = Number.parseInt(text.slice(2), 16);
-  return { text, vmx: payloadReasonByName('vmx', text), svm: payloadReasonByName('svm', text), hexCode };
-}
-
 function makeFlags(buf: Uint8Array, start: number, end: number): readonly string[] {
   return Object.freeze(asciiString(buf, start, end).split(/\s+/).filter((s) => s !== ''));
-}
-
-function isIdent(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
-}
-
-/**
- * Whether [cs, evStart) holds `<digits>: ` — a timestamp and the event it stamps — so that the kvm_
- * token found later is text inside another event's payload (a tracing_mark_write), not a record.
- */
-function hasEarlierEvent(buf: Uint8Array, cs: number, evStart: number): boolean {
-  for (let i = cs + 1; i + 1 < evStart; i++) {
-    if (buf[i] === COLON && isBlank(buf[i + 1]) && buf[i - 1] >= 48 && buf[i - 1] <= 57) return true;
-  }
-  return false;
 }
 
 /** Options for TextTraceParser. */
 export interface TextParserOptions {
   /** ISA to assume before the trace shows one (e.g. from a header); default: decided by the reason names. */
   readonly isa?: Isa;
+  /** Use the fast path for common kvm_exit/kvm_entry lines (default true; tests compare both ways). */
+  readonly fastPath?: boolean;
 }
 
 /**
@@ -81,23 +60,22 @@ export class TextTraceParser implements TraceParser {
   private readonly env = newEnvelope();
   private readonly f = newExitFields();
   private readonly comms = new ByteInterner<string>(256);
-  private readonly reasons = new ByteInterner<ReasonEntry>(256, makeReasonEntry);
+  private readonly reasons = new ByteInterner<ReasonToken>(256, makeReasonToken);
   private readonly flags = new ByteInterner<readonly string[]>(64, makeFlags);
   private readonly hex = new HexInterner(14);
   private readonly refiner = new Refiner(this.hex);
+  /** Reason and RIP keys; the dictionary a compactExit sink receives. */
+  readonly keys = new ExitKeyTable();
+  private readonly fast = new FastLineReader(this.reasons, this.keys);
+  private readonly fastOn: boolean;
+  private fastCount = 0;
   /** ISA evidence: set by the first reason name only one ISA uses (or by a header). */
   private isa: Isa | undefined;
   private lastTimeNs = 0;
-  /** Cache of the next `kvm_` position in the current chunk (kvmPos ≥ buffer length: none left). */
-  private kvmBuf: Uint8Array | undefined;
-  private kvmPos = 0;
-  /** Event found by findEvent(): its id, where `sys:event` starts, and where the payload starts. */
-  private evStart = 0;
-  private payload = 0;
-  /** Offset of `kvm_` from the content start on the last line where it was searched for. */
-  private eventOffset = 0;
-  /** Whether the last findEvent() used the positional guess. */
-  private guessed = false;
+  /** Time of the exit openExit() is about to open. */
+  private exitTimeNs = 0;
+  /** The general path's event search; its evStart and payload describe the event it found last. */
+  private readonly events = new EventFinder();
   private dvBuf: Uint8Array | undefined;
   private dv: DataView | undefined;
   /** A record line that ended where a value was due, waiting for its continuation line. */
@@ -113,7 +91,8 @@ export class TextTraceParser implements TraceParser {
     options: TextParserOptions = {},
   ) {
     this.isa = options.isa;
-    this.asm = new ExitAssembler(sink);
+    this.fastOn = options.fastPath !== false;
+    this.asm = new ExitAssembler(sink, this.keys, this.hex);
     this.splitter = new LineSplitter(
       (buf, start, end, line) => this.onLine(buf, start, end, line),
       (line, max) => this.sink.warning({ line, message: `line longer than ${max} bytes; skipped` }),
@@ -123,6 +102,11 @@ export class TextTraceParser implements TraceParser {
   /** Lines read so far. */
   get lines(): number {
     return this.splitter.lines;
+  }
+
+  /** Lines the fast path read (the rest took the general path). */
+  get fastLines(): number {
+    return this.fastCount;
   }
 
   push(chunk: Uint8Array): void {
@@ -137,6 +121,22 @@ export class TextTraceParser implements TraceParser {
 
   private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
     if (end > start && buf[end - 1] === 13) end--;
+    if (this.fastOn && this.pending === undefined) {
+      const fl = this.fast;
+      const ev = fl.read(buf, this.dataView(buf), start, end, this.f);
+      if (ev === EV_EXIT) {
+        this.fastCount++;
+        this.lastTimeNs = this.exitTimeNs = fl.timeNs;
+        this.openExit(fl.token, fl.siteKey, line, true, fl.tid, fl.hostCpu, fl.comm, undefined);
+        return;
+      }
+      if (ev === EV_ENTRY) {
+        this.fastCount++;
+        this.lastTimeNs = this.asm.entryTimeNs = fl.timeNs;
+        this.asm.entry(fl.vcpu, fl.tid, true);
+        return;
+      }
+    }
     const cs = contentStart(buf, start, end);
     if (this.pending !== undefined && this.tryContinuation(buf, cs, end)) return;
     if (cs >= end) return;
@@ -148,116 +148,84 @@ export class TextTraceParser implements TraceParser {
       }
       return;
     }
-    let ev = this.findEvent(buf, cs, end);
+    const events = this.events;
+    let ev = events.find(buf, cs, end);
     if (ev === EV_NONE) return;
     const env = this.env;
-    let ok = parseEnvelope(buf, cs, this.evStart, env, this.dataView(buf));
-    if (!ok && this.guessed) {
+    let ok = parseEnvelope(buf, cs, events.evStart, env, this.dataView(buf));
+    if (!ok && events.guessed) {
       // The guessed token may not be the first one on the line: look again from the start.
-      ev = this.searchEvent(buf, cs, end);
+      ev = events.search(buf, cs, end);
       if (ev === EV_NONE) return;
-      ok = parseEnvelope(buf, cs, this.evStart, env, this.dataView(buf));
+      ok = parseEnvelope(buf, cs, events.evStart, env, this.dataView(buf));
     }
     if (!ok) {
       // A record whose envelope was damaged (cut by hand, glued to other text) is a warning; prose
       // that merely names the event (`… kvm_exit: handling changed …`) is not.
-      if ((ev === EV_EXIT || ev === EV_ENTRY) && this.looksLikeRecord(ev, buf, end) && !hasEarlierEvent(buf, cs, this.evStart)) {
-        const shown = asciiString(buf, cs, Math.min(this.evStart, cs + 40)).trim();
+      if ((ev === EV_EXIT || ev === EV_ENTRY) && this.looksLikeRecord(ev, buf, end) && !hasEarlierEvent(buf, cs, events.evStart)) {
+        const shown = asciiString(buf, cs, Math.min(events.evStart, cs + 40)).trim();
         this.sink.warning({ line, message: `${EVENT_NAMES[ev]} with unreadable text before the event ("${shown}"); not counted` });
       }
       return;
     }
     if (!env.timed && (ev === EV_EXIT || ev === EV_ENTRY) && !this.looksLikeRecord(ev, buf, end)) return;
     if (env.timed) this.lastTimeNs = env.timeNs;
-    if (ev === EV_EXIT) this.onExit(buf, end, line, start);
-    else if (ev === EV_ENTRY) this.onEntry(buf, end, line, start);
-    else {
-      const rec = this.asm.current(env.tid);
-      if (rec !== undefined && !this.refiner.apply(ev, rec, buf, this.payload, end) && !this.joining) this.holdPending(buf, start, end, line, ev, '');
-    }
-  }
-
-  /**
-   * Finds the `[sys:]kvm_<name>:` event token in [cs, end); returns its id (EV_NONE when there is none
-   * or ExitLens does not read that event) and sets evStart/payload. Tools pad their columns, so the
-   * token is usually where it was on the previous line (±1: `kvm_exit` and `kvm_entry` are
-   * right-aligned by perf): that position is tried before searching.
-   */
-  private findEvent(buf: Uint8Array, cs: number, end: number): number {
-    const guess = cs + this.eventOffset;
-    for (let d = 0; d < 3; d++) {
-      const k = d === 0 ? guess : d === 1 ? guess - 1 : guess + 1;
-      if (k >= cs && k + 5 < end && buf[k] === 107 && buf[k + 1] === 118 && buf[k + 2] === 109 && buf[k + 3] === 95) {
-        const id = this.eventAt(buf, cs, end, k);
-        if (id >= 0) {
-          this.guessed = true;
-          return id;
-        }
-      }
-    }
-    return this.searchEvent(buf, cs, end);
-  }
-
-  /** findEvent() without the positional guess. */
-  private searchEvent(buf: Uint8Array, cs: number, end: number): number {
-    this.guessed = false;
-    let from = cs;
-    for (;;) {
-      let k: number;
-      if (this.kvmBuf === buf && this.kvmPos >= from) k = this.kvmPos;
-      else {
-        k = indexOfSeq(buf, KVM_, from);
-        if (k < 0) k = buf.length;
-        this.kvmBuf = buf;
-        this.kvmPos = k;
-      }
-      if (k + 4 >= end) return EV_NONE;
-      from = k + 1;
-      const id = this.eventAt(buf, cs, end, k);
-      if (id >= 0) {
-        this.eventOffset = k - cs;
-        return id;
+    if (ev === EV_EXIT || ev === EV_ENTRY) {
+      const comm = env.commStart >= 0 ? this.comms.get(buf, env.commStart, env.commEnd, this.dv) : undefined;
+      if (this.fastOn && this.fast.wantsPrefix && env.timed && !this.joining) this.fast.teach(buf, this.dataView(buf), start, env.tsStart, env.tid, env.cpu, comm);
+      if (ev === EV_EXIT) this.onExit(buf, end, line, start, comm);
+      else this.onEntry(buf, end, line, start);
+    } else if (ev !== EV_CPUID) {
+      // kvm_cpuid refines nothing (the exit is already `cpuid`): no need to make the record.
+      const open = this.asm.current(env.tid);
+      if (open !== undefined) {
+        const rec = materializeExit(open, this.keys, this.hex);
+        if (!this.refiner.apply(ev, rec, buf, events.payload, end) && !this.joining) this.holdPending(buf, start, end, line, ev, '');
       }
     }
   }
 
-  /** The event id when an event token starts at k (`kvm_` there), else -1. */
-  private eventAt(buf: Uint8Array, cs: number, end: number, k: number): number {
-    let e = k + 4;
-    while (e < end && isIdent(buf[e])) e++;
-    if (e >= end || buf[e] !== COLON) return -1;
-    let s = k;
-    if (k > cs) {
-      const before = buf[k - 1];
-      if (before === COLON) {
-        // perf's `sys:event`: the system name must be a whole token.
-        s = k - 1;
-        while (s > cs && isIdent(buf[s - 1])) s--;
-        if (s === k - 1 || (s > cs && !isBlank(buf[s - 1]))) return -1;
-      } else if (isIdent(before)) return -1;
-    }
-    this.evStart = s;
-    this.payload = e + 1;
-    return eventId(buf, k, e);
-  }
-
-  private onExit(buf: Uint8Array, end: number, line: number, lineStart: number): void {
+  private onExit(buf: Uint8Array, end: number, line: number, lineStart: number, comm: string | undefined): void {
     const f = this.f;
-    if (!decodeExitPayload(buf, this.payload, end, f, this.dataView(buf))) {
+    if (!decodeExitPayload(buf, this.events.payload, end, f, this.dataView(buf))) {
       if (f.incomplete && !this.joining) this.holdPending(buf, lineStart, end, line, EV_EXIT, f.error as string);
       else this.sink.warning({ line, message: `${f.error}; not counted` });
       return;
     }
     const env = this.env;
+    const flags = f.flagsStart >= 0 ? this.flags.get(buf, f.flagsStart, f.flagsEnd) : undefined;
+    const token = f.unknownCode >= 0 ? undefined : this.reasons.get(buf, f.reasonStart, f.reasonEnd, this.dv);
+    this.exitTimeNs = env.timed ? env.timeNs : this.lastTimeNs;
+    this.openExit(token, this.keys.ripKey(f.ripHi, f.ripLo), line, env.timed, env.tid, env.cpu, comm, flags);
+  }
+
+  /**
+   * Opens the exit whose payload is decoded in this.f and whose time is exitTimeNs, with its reason
+   * token (undefined for the plugin's `UNKNOWN (N)`, whose number is in f) and site key: resolves the
+   * reason against the trace's ISA evidence and hands an OpenExit to the assembler. Both paths end
+   * here. (The time travels in a field: a double argument would be boxed on every call.)
+   */
+  private openExit(
+    r: ReasonToken | undefined,
+    siteKey: number,
+    line: number,
+    timed: boolean,
+    tid: number,
+    hostCpu: number,
+    comm: string | undefined,
+    flags: readonly string[] | undefined,
+  ): void {
+    const f = this.f;
     let info: ReasonInfo | undefined;
     let isa: Isa;
     let name: string;
-    if (f.unknownCode >= 0) {
+    let key: number;
+    if (r === undefined) {
       isa = this.isa ?? 'vmx';
       info = reasonByCode(isa, f.unknownCode);
       name = info.name;
+      key = this.keys.reasonKey(isa, info, name);
     } else {
-      const r = this.reasons.get(buf, f.reasonStart, f.reasonEnd, this.dv);
       if (r.vmx !== undefined && r.svm !== undefined) {
         // Lower-case names shared by legacy VMX (2.6.3x, no info) and SVM: use the trace's evidence.
         isa = this.isa ?? (f.gen === 0 ? 'vmx' : 'svm');
@@ -275,46 +243,60 @@ export class TextTraceParser implements TraceParser {
         info = r.hexCode >= 0 ? reasonByCode(isa, r.hexCode) : undefined;
       }
       name = info !== undefined ? info.name : r.text;
+      // The resolution depends only on the token and the ISA: cache its key on the token.
+      if (isa === 'vmx') {
+        key = r.vmxKey;
+        if (key < 0) key = r.vmxKey = this.keys.reasonKey(isa, info, name);
+      } else {
+        key = r.svmKey;
+        if (key < 0) key = r.svmKey = this.keys.reasonKey(isa, info, name);
+      }
     }
-    const rec = newExit(env.timed ? env.timeNs : this.lastTimeNs, isa, name, line);
-    if (!env.timed) rec.untimed = true;
-    if (env.tid >= 0) rec.tid = env.tid;
-    if (env.commStart >= 0) rec.comm = this.comms.get(buf, env.commStart, env.commEnd, this.dv);
-    if (env.cpu >= 0) rec.hostCpu = env.cpu;
-    if (f.vcpu >= 0) rec.vcpu = f.vcpu;
-    if (f.flagsStart >= 0) rec.reasonFlags = this.flags.get(buf, f.flagsStart, f.flagsEnd);
-    rec.rip = this.hex.get(f.ripHi, f.ripLo);
-    if (f.hasInfo1) rec.info1 = this.hex.get(f.info1Hi, f.info1Lo);
-    if (f.hasInfo2) rec.info2 = this.hex.get(f.info2Hi, f.info2Lo);
-    if (f.gen === 1) {
-      // Gen-1 VMX `info A B`: B is the VM-exit interruption information (gen 2 prints it as intr_info).
-      if (isa === 'vmx' && f.info2Hi === 0) rec.intrInfo = f.info2Lo;
-    } else {
-      if (f.intrInfo >= 0) rec.intrInfo = f.intrInfo;
-      if (f.errorCode >= 0) rec.errorCode = f.errorCode;
-    }
-    if (info !== undefined) {
-      rec.reason = info.code;
-      decodeFastPath(rec, info, f.info1Lo);
-      rec.category = refine(info, rec);
-    }
-    this.asm.exit(rec, env.tid);
+    const o = this.asm.acquire();
+    o.timeNs = this.exitTimeNs;
+    o.timed = timed;
+    o.tid = tid;
+    o.hostCpu = hostCpu;
+    o.comm = comm;
+    o.keyVcpu = f.vcpu;
+    o.isa = isa;
+    o.info = info;
+    o.reasonName = name;
+    o.reasonFlags = flags;
+    o.reasonKey = key;
+    o.siteKey = siteKey;
+    o.gen = f.gen;
+    o.hasInfo1 = f.hasInfo1;
+    o.info1Hi = f.info1Hi;
+    o.info1Lo = f.info1Lo;
+    o.hasInfo2 = f.hasInfo2;
+    o.info2Hi = f.info2Hi;
+    o.info2Lo = f.info2Lo;
+    o.intrInfo = f.intrInfo;
+    o.errorCode = f.errorCode;
+    o.line = line;
+    o.record = undefined;
+    // Gen-1 VMX `info A B`: B is the VM-exit interruption information.
+    const intrInfo = f.gen === 1 ? (isa === 'vmx' && f.info2Hi === 0 ? f.info2Lo : -1) : f.intrInfo;
+    o.category = this.keys.category(key, f.hasInfo1, f.info1Lo, intrInfo);
+    this.asm.exit(o);
   }
 
   private onEntry(buf: Uint8Array, end: number, line: number, lineStart: number): void {
-    if (!decodeEntryPayload(buf, this.payload, end, this.dataView(buf))) {
+    if (!decodeEntryPayload(buf, this.events.payload, end, this.dataView(buf))) {
       const r = entryResult;
       if (r.incomplete && !this.joining) this.holdPending(buf, lineStart, end, line, EV_ENTRY, r.error as string);
       else this.sink.warning({ line, message: `${r.error}; not counted` });
       return;
     }
     const env = this.env;
-    this.asm.entry(entryResult.vcpu, env.tid, env.timeNs, env.timed);
+    this.asm.entryTimeNs = env.timeNs;
+    this.asm.entry(entryResult.vcpu, env.tid, env.timed);
   }
 
   /** Whether the payload has the key every print format of the event starts with (`reason` / `vcpu`). */
   private looksLikeRecord(ev: number, buf: Uint8Array, end: number): boolean {
-    return afterKey(buf, this.payload, end, ev === EV_EXIT ? W_REASON : W_VCPU) >= 0;
+    return afterKey(buf, this.events.payload, end, ev === EV_EXIT ? W_REASON : W_VCPU) >= 0;
   }
 
   /** A DataView of the current buffer, for 4-byte compares on the hot path (one per chunk). */
