@@ -18,6 +18,8 @@ import { TextLineParser, unquote } from './textLineParser';
 const TITLE = /^Analyze events for (.*?):?\s*$/;
 const HEADER = /^(.*?)\s+Samples\s+Samples%\s+Time%/;
 const ROW = /^(.+?)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%\s+(?:([\d.]+)us\s+([\d.]+)us\s+)?([\d.]+)us(?:\s*\(\s*\+-\s*([\d.]+)\s*%\s*\))?$/;
+/** perf's stderr note for a code missing from its own exit-reason table; the next `UNKNOWN` row is that code. */
+const UNKNOWN_CODE = /^unknown kvm exit code:\s*(\d+) on (VMX|SVM)\s*$/;
 const FOOTER = /^Total Samples:\s*(\d+)\s*,\s*Total events handled time:\s*([\d.]+)\s*us\.?/;
 
 /** Table event names by the key column's title. */
@@ -41,6 +43,8 @@ export class PerfKvmStatParser extends TextLineParser {
   private vcpu: number | 'all' | undefined;
   private table: OpenTable | undefined;
   private isaSent = false;
+  /** Code from the last `unknown kvm exit code` note, for the UNKNOWN row that follows it. */
+  private unknownCode: string | undefined;
 
   constructor(sink: TraceSink) {
     super('perf-kvm-stat', sink);
@@ -76,10 +80,19 @@ export class PerfKvmStatParser extends TextLineParser {
       this.close(Number(footer[1]), Number(footer[2]));
       return;
     }
+    const unknown = UNKNOWN_CODE.exec(text);
+    if (unknown) {
+      // Unknown numbers are kept as `0x..`, like the kernel prints them, so several UNKNOWN rows stay apart.
+      this.unknownCode = '0x' + Number(unknown[1]).toString(16);
+      return;
+    }
     const row = ROW.exec(text);
+    const code = this.unknownCode;
+    this.unknownCode = undefined;
     if (row) {
+      const key = row[1].trim();
       const r: { -readonly [K in keyof AggregateRow]: AggregateRow[K] } = {
-        key: row[1].trim(),
+        key: key === 'UNKNOWN' && code !== undefined ? code : key,
         samples: Number(row[2]),
         samplesPct: Number(row[3]),
         timePct: Number(row[4]),

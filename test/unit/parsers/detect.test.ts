@@ -18,6 +18,7 @@ describe('detectFormat', () => {
       'kvm_stat-debugfs-mode.codeblueprint-blog-2017.txt': 'kvm-stat',
       'perf-kvm-stat-report-vmexit-mmio-ioport.chinaunix-2013-perf3.7.txt': 'perf-kvm-stat',
       'perf-kvm-stat-report-vmexit.blog-2020-09-28.txt': 'perf-kvm-stat',
+      'perf-kvm-stat-live-unknown-codes.virt-pvm-issue8-2024.txt': 'perf-kvm-stat',
       'perf-script-kvm-newfmt.kvm-list-2022-03-16-lmb-triplefault.txt': 'perf-script',
       'trace-cmd-report-kvm.kvm-list-2019-12-03-dirty-ring.txt': 'trace-cmd',
       'trace-cmd-report-svm-nested-cantfindfield.kvm-list-2020-07-20-vitaly.txt': 'trace-cmd',

@@ -259,6 +259,30 @@ describe('real fixtures', () => {
     assert.deepEqual(t.rows[3], { key: 'HLT', samples: 2232, samplesPct: 8.62, timePct: 99.92, minUs: 0.56, maxUs: 1001118.99, avgUs: 30567.94, stddevPct: 9.88 });
   });
 
+  it('perf kvm stat live with perf\'s "unknown kvm exit code" notes between rows (virt-pvm 2024)', () => {
+    const r = parseBytes(fixture('perf-kvm-stat-live-unknown-codes.virt-pvm-issue8-2024.txt'));
+    assert.equal(r.format, 'perf-kvm-stat');
+    // The notes name the code of the UNKNOWN row below each: 131072 = 0x20000, 327680 = 0x50000, …
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.tables.length, 1);
+    assert.equal(r.tables[0].totalSamples, 27549);
+    // 18940+3622+2057+1401+1233+181+115 = 27549.
+    assert.deepEqual(
+      r.tables[0].rows.map((x) => [x.key, x.samples]),
+      [
+        ['INVLPG', 18940],
+        ['0x20000', 3622],
+        ['0x50000', 2057],
+        ['0x30000', 1401],
+        ['0x40000', 1233],
+        ['INVD', 181],
+        ['0x10000', 115],
+      ],
+    );
+    // `UNKNOWN  3622  13.15%  86.12%  0.34us 1663159.36us  4765.94us ( +-  18.58% )` (trailing blank in the header).
+    assert.deepEqual(r.tables[0].rows[1], { key: '0x20000', samples: 3622, samplesPct: 13.15, timePct: 86.12, minUs: 0.34, maxUs: 1663159.36, avgUs: 4765.94, stddevPct: 18.58 });
+  });
+
   it('perf script with trimmed comm/pid, gen-2 payloads (kvm list 2022 lmb)', () => {
     const r = parseBytes(fixture('perf-script-kvm-newfmt.kvm-list-2022-03-16-lmb-triplefault.txt'));
     assert.equal(r.format, 'perf-script');
