@@ -7,6 +7,7 @@
  * and category. Other pairs and vCPUs ≥ 32 go to side maps.
  */
 import type { SiteSummary } from '../model/summary';
+import { COARSE_BUCKETS, COARSE_SHIFT, SITE_TIMING_LIMIT, siteTiming } from './siteTiming';
 
 const INITIAL_CAPACITY = 1024;
 
@@ -29,6 +30,10 @@ export class SiteTable {
   private data = new Float64Array(INITIAL_CAPACITY * STRIDE);
   private readonly otherPairs = new Map<number, Map<number, number>>();
   private readonly highVcpus = new Map<number, Set<number>>();
+  /** Coarse host-time histograms of the first SITE_TIMING_LIMIT sites, COARSE_BUCKETS each (grown on demand). */
+  private timing = new Uint32Array(0);
+  /** Exact min and max host time of the same sites (pairs of doubles). */
+  private timingRange = new Float64Array(0);
 
   /** Distinct RIPs seen. */
   get size(): number {
@@ -48,9 +53,10 @@ export class SiteTable {
 
   /**
    * Counts one exit of `pair` at site `i`. `durationNs` is 0 for an exit with no measured time;
-   * `vcpu` is -1 when unknown.
+   * `vcpu` is -1 when unknown; `bucket` is the duration's histogram bucket (bucketIndex), -1 when
+   * there is no measured time.
    */
-  record(i: number, pair: number, durationNs: number, vcpu: number): void {
+  record(i: number, pair: number, durationNs: number, vcpu: number, bucket = -1): void {
     const d = this.data;
     const o = i * STRIDE;
     d[o + EXITS]++;
@@ -60,12 +66,36 @@ export class SiteTable {
       if (vcpu < 32) d[o + VCPU_MASK] = d[o + VCPU_MASK] | (1 << vcpu);
       else this.addHighVcpu(i, vcpu);
     }
+    if (bucket >= 0 && i < SITE_TIMING_LIMIT) this.addTiming(i, bucket, durationNs);
+  }
+
+  private addTiming(i: number, bucket: number, durationNs: number): void {
+    const at = i * COARSE_BUCKETS;
+    if (at >= this.timing.length) this.growTiming(i);
+    this.timing[at + (bucket >> COARSE_SHIFT)]++;
+    const range = this.timingRange;
+    if (durationNs < range[2 * i]) range[2 * i] = durationNs;
+    if (durationNs > range[2 * i + 1]) range[2 * i + 1] = durationNs;
+  }
+
+  private growTiming(i: number): void {
+    const sites = Math.min(SITE_TIMING_LIMIT, Math.max(INITIAL_CAPACITY, 2 * (i + 1)));
+    const counters = new Uint32Array(sites * COARSE_BUCKETS);
+    counters.set(this.timing);
+    this.timing = counters;
+    const range = new Float64Array(sites * 2);
+    range.set(this.timingRange);
+    for (let k = this.timingRange.length; k < range.length; k += 2) {
+      range[k] = Infinity;
+      range[k + 1] = -Infinity;
+    }
+    this.timingRange = range;
   }
 
   /** Counts one exit at `rip` (lookup, insert when new, record). */
-  add(rip: string, pair: number, durationNs: number, vcpu: number): void {
+  add(rip: string, pair: number, durationNs: number, vcpu: number, bucket = -1): void {
     const i = this.indexOf(rip);
-    this.record(i >= 0 ? i : this.insert(rip, pair), pair, durationNs, vcpu);
+    this.record(i >= 0 ? i : this.insert(rip, pair), pair, durationNs, vcpu, bucket);
   }
 
   /** Adds a new site for `rip` (which must not be present yet) whose first pair is `pair`; returns its index. */
@@ -152,6 +182,7 @@ export class SiteTable {
     const vcpus: number[] = [];
     for (let v = 0; v < 32; v++) if ((mask >>> v) & 1) vcpus.push(v);
     for (const v of [...(this.highVcpus.get(i) ?? [])].sort((a, b) => a - b)) vcpus.push(v);
-    return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus };
+    const timing = i * COARSE_BUCKETS < this.timing.length ? siteTiming(this.timing, i * COARSE_BUCKETS, d[o + TOTAL_NS], this.timingRange[2 * i], this.timingRange[2 * i + 1]) : undefined;
+    return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus, ...(timing ? { timing } : {}) };
   }
 }

@@ -175,10 +175,12 @@ export class SummaryBuilder implements TraceSink {
     this.timeline.add(t);
 
     let d = 0;
+    let bucket = -1;
     if (hasEntry) {
       if (entry >= t) {
         d = entry - t;
-        pa.timing.addBucketed(d, bucketIndex(d));
+        bucket = bucketIndex(d);
+        pa.timing.addBucketed(d, bucket);
         if (entry > this.endNs) this.endNs = entry;
       } else if (this.negativeDurations++ === 0) {
         this.firstNegativeLine = line;
@@ -191,7 +193,7 @@ export class SummaryBuilder implements TraceSink {
       va.totalNs += d;
       va.categories[pa.categoryIndex]++;
     }
-    if (site >= 0) this.sites.record(site, pa.index, d, hasVcpu ? v : -1);
+    if (site >= 0) this.sites.record(site, pa.index, d, hasVcpu ? v : -1, bucket);
   }
 
   /** The key mapping for a dictionary (one per parser feeding this builder; normally just one). */

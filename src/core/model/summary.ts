@@ -38,11 +38,30 @@ export interface SiteSummary {
   readonly byCategory: Readonly<Partial<Record<Category, number>>>;
   readonly byReason: Readonly<Record<string, number>>;
   readonly vcpus: readonly number[];
+  /**
+   * Host times of the site's exits that have one (absent when none has, or when the site was not among
+   * the first SITE_TIMING_LIMIT distinct RIPs of the trace). Percentiles come from a coarse per-site
+   * histogram: 4 buckets per power of two, so within 12.5 % of the true value
+   * (clamped to the exact min and max).
+   */
+  readonly timing?: SiteTiming;
   /** Filled in by symbolisation. */
   readonly symbol?: string;
   readonly offset?: number;
   readonly file?: string;
   readonly line?: number;
+}
+
+/** Per-site host-time statistics; `histogram` lets lines with several RIPs merge them exactly. */
+export interface SiteTiming {
+  readonly count: number;
+  readonly meanNs: number;
+  readonly minNs: number;
+  readonly maxNs: number;
+  readonly p50Ns: number;
+  readonly p95Ns: number;
+  /** `[lowerBoundNs, count]` of the non-empty coarse buckets (see coarseLowerBound), ascending. */
+  readonly histogram: Histogram;
 }
 
 export interface VcpuSummary {

@@ -4,7 +4,8 @@
  * baseline) by a pure function; the UI only looks things up.
  */
 import type { Category } from '../model/exit';
-import type { SiteSummary, TimingStats, TraceSummary } from '../model/summary';
+import { coarsePercentile, mergeHistograms } from '../analysis/siteTiming';
+import type { Histogram, SiteSummary, TraceSummary } from '../model/summary';
 import { canonicalRip } from '../symbols/address';
 import type { SymbolResolution } from '../symbols/symbolModel';
 import { compareToBaseline, type BaselineComparison } from './compareMath';
@@ -32,11 +33,11 @@ export interface LineStats {
   /** Containing function of the line's busiest RIP. */
   readonly symbol?: string;
   /**
-   * totalNs / timed exits. Summary sites carry no timed-exit count yet, so unless a site has a
-   * `timing` block this divides by all its exits (an exit with no closing entry adds no time).
+   * totalNs / timed exits; a site without a `timing` block (past the per-site timing limit, or from
+   * an older cached summary) counts all its exits as timed.
    */
   readonly meanNs?: number;
-  /** Only when one RIP makes up the line and its site carries a `timing` block with p95. */
+  /** From the per-site coarse histograms of the line's RIPs (within 12.5 %); absent when none has one. */
   readonly p95Ns?: number;
   /** Present when a baseline was given: its exits at the same `file:line`, delta and ratio. */
   readonly baseline?: BaselineComparison;
@@ -105,12 +106,6 @@ export interface SiteIndex extends SiteIndexData {
   /** O(1): one file's lines and totals. */
   file(file: string): FileStats | undefined;
 }
-
-/**
- * An optional per-site timing block. SiteSummary does not define it (yet); when the summary provides
- * one, means and p95 use it instead of dividing by all exits.
- */
-type TimedSite = SiteSummary & { readonly timing?: Pick<TimingStats, 'count' | 'p95Ns'> };
 
 /** A trace to index: its summary, and resolutions for its site RIPs (else the sites' own location fields). */
 export interface IndexInput {
@@ -275,14 +270,17 @@ interface Acc {
   rips: { rip: string; exits: number }[];
   /** Exits per containing symbol, for the line's `symbol`. */
   symbols: Map<string, number>;
-  p95?: number | null;
+  /** Coarse host-time histograms of the line's sites that have one. */
+  histograms: Histogram[];
+  minNs: number;
+  maxNs: number;
 }
 
 function newAcc(): Acc {
-  return { exits: 0, totalNs: 0, timed: 0, byCategory: {}, byReason: {}, vcpus: new Set(), rips: [], symbols: new Map() };
+  return { exits: 0, totalNs: 0, timed: 0, byCategory: {}, byReason: {}, vcpus: new Set(), rips: [], symbols: new Map(), histograms: [], minNs: Infinity, maxNs: -Infinity };
 }
 
-function addSite(acc: Acc, site: TimedSite, symbol: string | undefined): void {
+function addSite(acc: Acc, site: SiteSummary, symbol: string | undefined): void {
   acc.exits += site.exits;
   acc.totalNs += site.totalNs;
   acc.timed += site.timing ? site.timing.count : site.exits;
@@ -291,8 +289,11 @@ function addSite(acc: Acc, site: TimedSite, symbol: string | undefined): void {
   for (const v of site.vcpus) acc.vcpus.add(v);
   acc.rips.push({ rip: site.rip, exits: site.exits });
   if (symbol !== undefined) acc.symbols.set(symbol, (acc.symbols.get(symbol) ?? 0) + site.exits);
-  // p95 cannot be merged across RIPs: keep it only while the line has exactly one timed RIP.
-  acc.p95 = acc.rips.length === 1 && site.timing ? site.timing.p95Ns : null;
+  if (site.timing) {
+    acc.histograms.push(site.timing.histogram);
+    acc.minNs = Math.min(acc.minNs, site.timing.minNs);
+    acc.maxNs = Math.max(acc.maxNs, site.timing.maxNs);
+  }
 }
 
 function finishLine(a: Acc, traceExits: number, traceNs: number): LineStats {
@@ -317,12 +318,14 @@ function finishLine(a: Acc, traceExits: number, traceNs: number): LineStats {
   };
   if (symbol !== undefined) out.symbol = symbol;
   if (a.totalNs > 0 && a.timed > 0) out.meanNs = a.totalNs / a.timed;
-  if (typeof a.p95 === 'number') out.p95Ns = a.p95;
+  const merged = a.histograms.length === 1 ? a.histograms[0] : mergeHistograms(a.histograms);
+  const p95 = coarsePercentile(merged, 0.95, a.minNs, a.maxNs);
+  if (p95 !== null) out.p95Ns = p95;
   return out;
 }
 
 /** The location of each site: from the resolution map when given, else the site's own fields. */
-function locateSites(input: IndexInput): { site: TimedSite; loc: SiteLocation }[] {
+function locateSites(input: IndexInput): { site: SiteSummary; loc: SiteLocation }[] {
   return input.summary.sites.map((site) => {
     if (!input.resolutions) return { site, loc: site };
     const r = input.resolutions.get(canonicalRip(site.rip) ?? site.rip);

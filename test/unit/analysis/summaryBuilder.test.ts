@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import { SummaryBuilder, MAX_KEPT_TABLES, MAX_KEPT_WARNINGS } from '../../../src/core/analysis/summaryBuilder';
 import { summarizeRecords } from '../../../src/core/analysis/summarize';
 import { CATEGORIES } from '../../../src/core/model/exit';
+import { SITE_TIMING_LIMIT } from '../../../src/core/analysis/siteTiming';
 import { rec } from './syntheticRecords';
 
 /**
@@ -26,6 +27,11 @@ function sample() {
     rec(5000, 'EXCEPTION_NMI', 'exception', { vcpu: 1, entryNs: 5020, rip: '0xa' }),
     rec(6000, 'IO_INSTRUCTION', 'io', { entryNs: 6010 }),
   ];
+}
+
+/** One SYNTHETIC CPUID exit at `rip` taking `d` ns. */
+function timedExit(t: number, rip: number, d: number) {
+  return [rec(t, 'CPUID', 'cpuid', { vcpu: 0, entryNs: t + d, rip: '0x' + rip.toString(16) })];
 }
 
 describe('SummaryBuilder on synthetic records', () => {
@@ -100,12 +106,36 @@ describe('SummaryBuilder on synthetic records', () => {
   it('lists sites by exits with their categories, reasons and vCPUs', () => {
     assert.equal(s.siteCount, 4);
     assert.deepEqual(s.sites, [
-      { rip: '0xa', exits: 3, totalNs: 820, byCategory: { pagefault: 2, exception: 1 }, byReason: { EXCEPTION_NMI: 3 }, vcpus: [0, 1] },
-      { rip: '0xb', exits: 2, totalNs: 150, byCategory: { cr3: 1, cr: 1 }, byReason: { CR_ACCESS: 2 }, vcpus: [0, 1] },
-      // 0xc and 0xd both have 1 exit: more host time first.
-      { rip: '0xc', exits: 1, totalNs: 7000, byCategory: { hlt: 1 }, byReason: { HLT: 1 }, vcpus: [0] },
+      // Per-site timing: coarse buckets of 4 fine ones, percentile at the bucket's midpoint clamped to [min, max].
+      // 0xa d = 500, 300, 20. 20 → [20,23] → 22; 300 → [256,319] → 288 (p50); 500 → [448,511] → 480 (p95).
+      {
+        rip: '0xa', exits: 3, totalNs: 820, byCategory: { pagefault: 2, exception: 1 }, byReason: { EXCEPTION_NMI: 3 }, vcpus: [0, 1],
+        timing: { count: 3, meanNs: 820 / 3, minNs: 20, maxNs: 500, p50Ns: 288, p95Ns: 480, histogram: [[20, 1], [256, 1], [448, 1]] },
+      },
+      // 0xb d = 100, 50: 50 → [48,55] → 52 (p50); 100 → [96,111] → 104, clamped to the max 100 (p95).
+      {
+        rip: '0xb', exits: 2, totalNs: 150, byCategory: { cr3: 1, cr: 1 }, byReason: { CR_ACCESS: 2 }, vcpus: [0, 1],
+        timing: { count: 2, meanNs: 75, minNs: 50, maxNs: 100, p50Ns: 52, p95Ns: 100, histogram: [[48, 1], [96, 1]] },
+      },
+      // 0xc and 0xd both have 1 exit: more host time first. 7000 → [6144,7167] → 6656, clamped to 7000.
+      {
+        rip: '0xc', exits: 1, totalNs: 7000, byCategory: { hlt: 1 }, byReason: { HLT: 1 }, vcpus: [0],
+        timing: { count: 1, meanNs: 7000, minNs: 7000, maxNs: 7000, p50Ns: 7000, p95Ns: 7000, histogram: [[6144, 1]] },
+      },
+      // The EPT_VIOLATION had no closing entry: no time, so no timing block.
       { rip: '0xd', exits: 1, totalNs: 0, byCategory: { ept: 1 }, byReason: { EPT_VIOLATION: 1 }, vcpus: [1] },
     ]);
+  });
+
+  it('keeps per-site timing for the first SITE_TIMING_LIMIT distinct RIPs only', () => {
+    const records = [];
+    for (let i = 0; i <= SITE_TIMING_LIMIT; i++) records.push(...timedExit(1000 * i, 0x1000 + i, 1000));
+    const many = summarizeRecords({ format: 'perf-script', records, maxSites: SITE_TIMING_LIMIT + 1 });
+    assert.equal(many.siteCount, SITE_TIMING_LIMIT + 1);
+    const untimed = many.sites.filter((x) => x.timing === undefined).map((x) => x.rip);
+    assert.deepEqual(untimed, ['0x' + (0x1000 + SITE_TIMING_LIMIT).toString(16)]);
+    // 1000 ns → fine bucket [992,1023], coarse [896,1023] → midpoint 960, clamped to the one value 1000.
+    assert.deepEqual(many.sites[0].timing, { count: 1, meanNs: 1000, minNs: 1000, maxNs: 1000, p50Ns: 1000, p95Ns: 1000, histogram: [[896, 1]] });
   });
 
   it('bounds the site list but still counts distinct RIPs', () => {

@@ -93,7 +93,19 @@ describe('exitlens summary on real fixtures', () => {
     assert.equal(t.p95Ns, 119_537_664);
     assert.ok(Math.abs(t.p95Ns! - 120_851_000) / 120_851_000 <= RELATIVE_ERROR);
     assert.deepEqual(s.vcpus, [1]);
-    assert.deepEqual(s.sites, [{ rip: '0x40359f', exits: 7, totalNs: 120_892_000, byCategory: { ept: 7 }, byReason: { EPT_VIOLATION: 7 }, vcpus: [1] }]);
+    // Per-site coarse buckets (4 per power of two): 1000 → [896, 1023]; 2000 ×2 → [1792, 2047];
+    // 4000 → [3584, 4095]; 13000 → [12288, 14335]; 19000 → [16384, 20479]; 120 851 000 →
+    // [117 440 512, 134 217 727]. p50 = 4th = 4000 → midpoint 3840; p95 = 7th → midpoint 125 829 120,
+    // clamped to the max 120 851 000.
+    assert.deepEqual(s.sites, [
+      {
+        rip: '0x40359f', exits: 7, totalNs: 120_892_000, byCategory: { ept: 7 }, byReason: { EPT_VIOLATION: 7 }, vcpus: [1],
+        timing: {
+          count: 7, meanNs: 120_892_000 / 7, minNs: 1000, maxNs: 120_851_000, p50Ns: 3840, p95Ns: 120_851_000,
+          histogram: [[896, 1], [1792, 2], [3584, 1], [12288, 1], [16384, 1], [117_440_512, 1]],
+        },
+      },
+    ]);
     // 120 898 000 ns from first to last exit needs ≥ 60 449 ns bins → 1000 × 2^6 = 64 000 ns, 1890 bins.
     assert.equal(s.timeline!.binNs, 64_000);
     assert.equal(s.timeline!.counts.length, 1890);

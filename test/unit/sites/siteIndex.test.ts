@@ -194,12 +194,25 @@ describe('sites/siteIndex', () => {
     assert.equal(JSON.stringify(fromSites), JSON.stringify(fromMap));
   });
 
-  it('uses a per-site timing block when the summary provides one (mean over timed exits, p95 for a one-RIP line)', () => {
-    const timed = { ...site('0x401000', 5, 2_000, 'pagefault', 'EXCEPTION_NMI', [0]), timing: { count: 4, p95Ns: 900 } };
+  it('uses the per-site timing block (mean over timed exits, p95 from its coarse histogram)', () => {
+    const histogram: [number, number][] = [[256, 2], [448, 2]];
+    const timed = { ...site('0x401000', 5, 2_000, 'pagefault', 'EXCEPTION_NMI', [0]), timing: { count: 4, meanNs: 500, minNs: 260, maxNs: 500, p50Ns: 288, p95Ns: 480, histogram } };
     const s = summaryWith({ exits: 5, overheadNs: 2_000, hltNs: 0, sites: [timed] });
     const index = buildSiteIndex({ summary: s, resolutions: byRip(lineAt('0x401000', 'a.c', 1, 'f', 0)) });
     assert.equal(index.line('a.c', 1)!.meanNs, 500); // 2000 ns over the 4 timed exits, not 5
-    assert.equal(index.line('a.c', 1)!.p95Ns, 900);
+    // Rank ⌈0.95 × 4⌉ = 4 falls in [448, 511]: midpoint 480.
+    assert.equal(index.line('a.c', 1)!.p95Ns, 480);
+  });
+
+  it('merges the timing histograms of the RIPs that share a line', () => {
+    const a = { ...site('0x401000', 3, 1_440, 'pagefault', 'EXCEPTION_NMI', [0]), timing: { count: 3, meanNs: 480, minNs: 450, maxNs: 500, p50Ns: 480, p95Ns: 480, histogram: [[448, 3]] as [number, number][] } };
+    const b = { ...site('0x401004', 1, 7_000, 'cr3', 'CR_ACCESS', [1]), timing: { count: 1, meanNs: 7000, minNs: 7000, maxNs: 7000, p50Ns: 7000, p95Ns: 7000, histogram: [[6144, 1]] as [number, number][] } };
+    const s = summaryWith({ exits: 4, overheadNs: 8_440, hltNs: 0, sites: [a, b] });
+    const index = buildSiteIndex({ summary: s, resolutions: byRip(lineAt('0x401000', 'a.c', 1, 'f', 0), lineAt('0x401004', 'a.c', 1, 'f', 4)) });
+    const l = index.line('a.c', 1)!;
+    assert.equal(l.meanNs, 8_440 / 4);
+    // 4 timed exits: rank ⌈3.8⌉ = 4 is b's, in [6144, 7167] → 6656 (inside the line's [450, 7000]).
+    assert.equal(l.p95Ns, 6656);
   });
 
   it('has no shares to divide for an empty trace and no mean without host time', () => {
