@@ -7,7 +7,7 @@ import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip }
 import { CATEGORIES, type Category } from '../../core/model/exit';
 import type { TraceSummary } from '../../core/model/summary';
 import { themeColor } from '../common/dom';
-import { formatCount, formatNs } from './format';
+import { formatCount, formatNs } from '../../core/format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 

@@ -1,6 +1,8 @@
 /**
- * Summary webview entry (browser bundle). Speaks src/shared/protocol.ts: sends `ready` with a request id,
- * renders the `summary`/`error` reply to the newest id only, reports `rendered` once the chart is drawn.
+ * Summary webview entry (browser bundle), for the summary panel and the ExitLens Summary custom editor.
+ * Speaks src/shared/protocol.ts: sends `ready` with a request id, renders the `summary`/`error` reply to
+ * the newest id only, reports `rendered` once the chart is drawn. Warning line links and the Compare
+ * with… / Annotate sources / Export… buttons are requests the host carries out (SummaryPageRequest).
  * State (chart metric and the last summary) survives the panel being hidden via getState/setState.
  */
 import type { TraceSummary } from '../../core/model/summary';
@@ -8,17 +10,20 @@ import {
   PROTOCOL_VERSION,
   describeMessage,
   parseHostMessage,
+  parseProgressDetail,
   type HostToWebviewMessage,
+  type ProgressDetailMessage,
+  type SummaryPageRequest,
   type WebviewToHostMessage,
 } from '../../shared/protocol';
 import { append, el } from '../common/dom';
 import { CategoryChart, type ChartMetric } from './categoryChart';
-import { formatBytes } from './format';
-import { categoriesSection, headerSection, reasonsSection, sitesSection, warningsSection } from './summaryView';
+import { formatBytes, formatCount } from '../../core/format';
+import { categoriesSection, headerSection, idleSection, reasonsSection, sitesSection, warningsSection } from './summaryView';
 import './summary.css';
 
 interface VsCodeApi<S> {
-  postMessage(message: WebviewToHostMessage): void;
+  postMessage(message: WebviewToHostMessage | SummaryPageRequest): void;
   getState(): S | undefined;
   setState(state: S): void;
 }
@@ -53,6 +58,25 @@ function setStatus(text: string, className = 'status'): void {
   status.textContent = text;
 }
 
+/** A button that sends a request to the host. */
+function actionButton(label: string, title: string, request: SummaryPageRequest): HTMLButtonElement {
+  const b = el('button', 'action', label);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', () => vscode.postMessage(request));
+  return b;
+}
+
+function refreshButton(): HTMLButtonElement {
+  const refresh = el('button', 'refresh', 'Refresh');
+  refresh.type = 'button';
+  refresh.addEventListener('click', () => {
+    setStatus('Re-reading the trace…');
+    request('refresh');
+  });
+  return refresh;
+}
+
 function controls(): HTMLElement {
   const bar = el('div', 'controls');
   const metricButton = (metric: ChartMetric, label: string) => {
@@ -66,13 +90,15 @@ function controls(): HTMLElement {
     });
     return b;
   };
-  const refresh = el('button', 'refresh', 'Refresh');
-  refresh.type = 'button';
-  refresh.addEventListener('click', () => {
-    setStatus('Re-reading the trace…');
-    request('refresh');
-  });
-  return append(bar, metricButton('exits', 'Exits'), metricButton('hostTime', 'Host time'), refresh);
+  return append(
+    bar,
+    metricButton('exits', 'Exits'),
+    metricButton('hostTime', 'Host time'),
+    refreshButton(),
+    actionButton('Compare with…', 'Compare this trace with other traces (ExitLens: Compare Builds)', { type: 'compareWith' }),
+    actionButton('Annotate sources', 'Show these exits on the guest source lines (ExitLens: Annotate Sources from Trace)', { type: 'annotate' }),
+    actionButton('Export…', 'Save this summary as Markdown or JSON', { type: 'export' }),
+  );
 }
 
 function render(fileLabel: string, summary: TraceSummary, requestId: number | undefined): void {
@@ -85,14 +111,25 @@ function render(fileLabel: string, summary: TraceSummary, requestId: number | un
   const status = el('p', 'status', 'Drawing…');
   status.id = 'status';
   append(app, headerSection(fileLabel, summary), controls(), append(el('div', 'chart-frame'), canvas), status);
-  append(app, categoriesSection(summary), reasonsSection(summary), sitesSection(summary), warningsSection(fileLabel, summary));
+  const openLine = (line: number) => vscode.postMessage({ type: 'openLine', line });
+  append(app, categoriesSection(summary), reasonsSection(summary), idleSection(summary), sitesSection(summary), warningsSection(fileLabel, summary, openLine));
   chart = new CategoryChart(canvas);
   const bars = chart.draw(summary, state.metric);
   setStatus(bars > 0 ? `Chart drawn: ${bars} ${bars === 1 ? 'category' : 'categories'}.` : `No ${state.metric === 'exits' ? 'exits' : 'host time'} to chart.`);
   if (requestId !== undefined) vscode.postMessage({ type: 'rendered', requestId, bars });
 }
 
-function handle(message: HostToWebviewMessage): void {
+/** `Reading… 42 % · 1.2 GiB of 3.0 GiB · 1,234,567 exits/s` */
+function progressLine(m: ProgressDetailMessage): string {
+  const parts = [];
+  if (m.totalBytes) parts.push(`${Math.min(100, Math.floor((100 * m.bytesRead) / m.totalBytes))} %`);
+  parts.push(`${formatBytes(m.bytesRead)}${m.totalBytes ? ` of ${formatBytes(m.totalBytes)}` : ''}`);
+  parts.push(`${formatCount(m.exits)} exits`);
+  if (m.elapsedMs > 0) parts.push(`${formatCount((m.exits * 1000) / m.elapsedMs)} exits/s`);
+  return `Reading… ${parts.join(' · ')}`;
+}
+
+function handle(message: HostToWebviewMessage | ProgressDetailMessage): void {
   if (message.requestId !== pending) return; // a reply to a request that a refresh superseded
   switch (message.type) {
     case 'progress': {
@@ -100,6 +137,9 @@ function handle(message: HostToWebviewMessage): void {
       setStatus(`Reading… ${formatBytes(message.bytesRead)}${total}`);
       return;
     }
+    case 'progressDetail':
+      setStatus(progressLine(message), 'status progress');
+      return;
     case 'summary':
       if (message.protocol !== PROTOCOL_VERSION) {
         setStatus(`This panel (protocol ${PROTOCOL_VERSION}) and the extension (protocol ${message.protocol}) disagree; close and reopen the panel.`, 'status error');
@@ -111,14 +151,14 @@ function handle(message: HostToWebviewMessage): void {
       return;
     case 'error':
       chart?.destroy();
-      app.replaceChildren(el('h1', undefined, message.fileLabel));
+      app.replaceChildren(el('h1', undefined, message.fileLabel), append(el('div', 'controls'), refreshButton()));
       setStatus(message.message, 'status error');
       return;
   }
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = parseHostMessage(event.data);
+  const message = parseHostMessage(event.data) ?? parseProgressDetail(event.data);
   if (!message) {
     vscode.postMessage({ type: 'log', level: 'warn', message: `unknown message ignored: ${describeMessage(event.data)}` });
     return;

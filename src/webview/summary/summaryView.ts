@@ -1,11 +1,12 @@
 /**
  * Builds the summary page's sections from a TraceSummary. Pure DOM construction through textContent
- * (see common/dom.ts); the chart is drawn separately by CategoryChart.
+ * (see common/dom.ts); the chart is drawn separately by CategoryChart. HLT is shown apart everywhere: a
+ * halted vCPU is idle, not overhead (the CLI's table does the same). Shares are of all exits.
  */
-import { CATEGORIES } from '../../core/model/exit';
+import { CATEGORIES, type Category } from '../../core/model/exit';
 import type { TraceSummary } from '../../core/model/summary';
 import { append, el, table } from '../common/dom';
-import { formatCount, formatNs, formatShare } from './format';
+import { formatCount, formatNs, formatShare } from '../../core/format';
 
 /** Reason rows the page shows; the summary may hold more (the CLI's --json has them all). */
 export const MAX_REASON_ROWS = 40;
@@ -46,29 +47,53 @@ export function headerSection(fileLabel: string, s: TraceSummary): HTMLElement {
   return append(section, dl);
 }
 
-/** Per-reason counts and host-time statistics, most frequent first. */
-export function reasonsSection(s: TraceSummary): HTMLElement {
+/** The columns of both reason tables. */
+const REASON_HEADER = ['Reason', 'Category', 'Exits', 'Share', 'Mean host time', 'p95'];
+
+/** Reasons (name, exits) most frequent first, HLT's apart. */
+export function splitReasons(s: TraceSummary): { work: Array<[string, number]>; idle: Array<[string, number]> } {
   const reasons = Object.entries(s.byReason).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const rows = reasons.slice(0, MAX_REASON_ROWS).map(([reason, count]) => {
-    const t = s.timing[reason];
-    return [reason, s.reasonCategory[reason] ?? 'other', formatCount(count), formatShare(count, s.exits), formatNs(t?.meanNs), formatNs(t?.p95Ns)];
-  });
+  return { work: reasons.filter(([r]) => s.reasonCategory[r] !== 'hlt'), idle: reasons.filter(([r]) => s.reasonCategory[r] === 'hlt') };
+}
+
+function reasonRow(s: TraceSummary, [reason, count]: [string, number]): string[] {
+  const t = s.timing[reason];
+  return [reason, s.reasonCategory[reason] ?? 'other', formatCount(count), formatShare(count, s.exits), formatNs(t?.meanNs), formatNs(t?.p95Ns)];
+}
+
+/** Per-reason counts and host-time statistics (mean, p95), most frequent first; HLT reasons apart. */
+export function reasonsSection(s: TraceSummary): HTMLElement {
+  const { work, idle } = splitReasons(s);
+  const rows = work.slice(0, MAX_REASON_ROWS).map((r) => reasonRow(s, r));
   const section = append(el('section'), el('h2', undefined, 'Exit reasons'));
-  if (rows.length === 0) return append(section, el('p', 'muted', 'No exits.'));
-  append(section, table(['Reason', 'Category', 'Exits', 'Share', 'Mean host time', 'p95'], rows, [2, 3, 4, 5]));
-  if (reasons.length > rows.length) append(section, el('p', 'muted', `${reasons.length - rows.length} more reasons not shown.`));
+  if (rows.length === 0) append(section, el('p', 'muted', idle.length ? 'No exits besides HLT.' : 'No exits.'));
+  else append(section, table(REASON_HEADER, rows, [2, 3, 4, 5]));
+  if (work.length > rows.length) append(section, el('p', 'muted', `${work.length - rows.length} more reasons not shown.`));
   return section;
 }
 
-/** Exits and host time per category, all categories with exits, in display order. */
+/** HLT reasons on their own: idle time, not overhead. Undefined when the trace has none. */
+export function idleSection(s: TraceSummary): HTMLElement | undefined {
+  const { idle } = splitReasons(s);
+  if (idle.length === 0) return undefined;
+  const section = append(el('section', 'idle'), el('h2', undefined, `Idle: HLT (${formatCount(s.hlt.exits)} ${s.hlt.exits === 1 ? 'exit' : 'exits'}, ${formatNs(s.hlt.totalNs)} host time — not overhead)`));
+  return append(section, table(REASON_HEADER, idle.map((r) => reasonRow(s, r)), [2, 3, 4, 5]));
+}
+
+function categoryRow(s: TraceSummary, c: Category): string[] {
+  const t = s.categoryTiming?.[c];
+  return [c === 'hlt' ? 'hlt (idle)' : c, formatCount(s.byCategory[c]), formatShare(s.byCategory[c], s.exits), formatNs(s.timeByCategory[c]), formatNs(t?.meanNs), formatNs(t?.p95Ns)];
+}
+
+/** Exits and host time (total, mean, p95) per category, in display order; HLT last, in its own row group. */
 export function categoriesSection(s: TraceSummary): HTMLElement {
-  const rows = CATEGORIES.filter((c) => s.byCategory[c] > 0).map((c) => [
-    c,
-    formatCount(s.byCategory[c]),
-    formatShare(s.byCategory[c], s.exits),
-    formatNs(s.timeByCategory[c]),
-  ]);
-  return append(el('section'), el('h2', undefined, 'Categories'), table(['Category', 'Exits', 'Share', 'Host time'], rows, [1, 2, 3]));
+  const work = CATEGORIES.filter((c) => c !== 'hlt' && s.byCategory[c] > 0).map((c) => categoryRow(s, c));
+  const t = table(['Category', 'Exits', 'Share', 'Host time', 'Mean', 'p95'], work, [1, 2, 3, 4, 5]);
+  if (s.byCategory.hlt > 0) {
+    const row = append(el('tr'), ...categoryRow(s, 'hlt').map((cell, i) => el('td', i === 0 ? undefined : 'num', cell)));
+    append(t, append(el('tbody', 'idle'), row));
+  }
+  return append(el('section'), el('h2', undefined, 'Categories'), t);
 }
 
 /** The guest addresses with the most exits. */
@@ -89,11 +114,21 @@ export function sitesSection(s: TraceSummary): HTMLElement | undefined {
   );
 }
 
-/** Lines the parser could not read, with their line numbers. */
-export function warningsSection(fileLabel: string, s: TraceSummary): HTMLElement | undefined {
+/**
+ * Lines the parser could not read; each line number is a link (`onLine`) that opens the trace as text
+ * at that line.
+ */
+export function warningsSection(fileLabel: string, s: TraceSummary, onLine?: (line: number) => void): HTMLElement | undefined {
   if (s.warningCount === 0) return undefined;
   const list = el('ul', 'warnings');
-  for (const w of s.warnings.slice(0, MAX_WARNING_ROWS)) append(list, el('li', undefined, `${fileLabel}:${w.line}: ${w.message}`));
+  for (const w of s.warnings.slice(0, MAX_WARNING_ROWS)) {
+    const where = el('button', 'line-link', `${fileLabel}:${w.line}`);
+    where.type = 'button';
+    where.title = `Open ${fileLabel} at line ${w.line}`;
+    where.dataset.line = String(w.line);
+    if (onLine) where.addEventListener('click', () => onLine(w.line));
+    append(list, append(el('li'), where, document.createTextNode(`: ${w.message}`)));
+  }
   const section = append(el('section'), el('h2', undefined, `Warnings (${formatCount(s.warningCount)})`), list);
   if (s.warningCount > MAX_WARNING_ROWS) append(section, el('p', 'muted', `${formatCount(s.warningCount - MAX_WARNING_ROWS)} more not shown (\`exitlens summary --json\` lists the first 1,000).`));
   return section;
