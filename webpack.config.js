@@ -52,6 +52,7 @@ module.exports = (_env, argv) => {
       target: 'web',
       entry: {
         summary: './src/webview/summary/main.ts',
+        compare: './src/webview/compare/main.ts',
       },
       output: { path: path.join(dist, 'webview'), filename: '[name].js' },
       module: {

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerSummary, type CommandResult } from './summaryCommand';
 import { registerSimulate } from './simulateCommand';
 import { registerCompare } from './compareCommand';
+import { registerReport } from './reportCommand';
 import { processIo, type CliIo } from './io';
 import { version } from '../../package.json';
 
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo = processIo(), result: CommandResult = { 
     .exitOverride();
   registerSummary(program, io, result);
   registerCompare(program, io, result);
+  registerReport(program, io, result);
   registerSimulate(program, io, result);
   return program;
 }

@@ -12,6 +12,8 @@ import { delta as deltaOf, ratio as ratioOf } from '../sites/compareMath';
 import { siteMatchKey } from '../sites/siteKey';
 import { labelTraces, type TraceLabel } from './labels';
 import { buildMatrix, type BuildPagingMatrix } from './matrix';
+import { cpuForTrace, measureWalkModel, type WalkModel } from './walkModel';
+import { eptWhatIf, type EptWhatIf, type WhatIfOptions } from './whatIf';
 
 export const MIN_TRACES = 2;
 export const MAX_TRACES = 8;
@@ -73,6 +75,20 @@ export interface Comparison {
   readonly matrix?: BuildPagingMatrix;
   /** Facts a reader needs to trust the numbers (e.g. aggregated inputs without sites, no common reason). */
   readonly notes: readonly string[];
+  /** The EPT what-if of every shadow-paging trace (absent when there is none or it was turned off). */
+  readonly whatIf?: readonly TraceWhatIf[];
+}
+
+/** The EPT what-if of one trace of the comparison. */
+export interface TraceWhatIf extends EptWhatIf {
+  /** Index into Comparison.traces. */
+  readonly trace: number;
+  readonly label: string;
+}
+
+/** How the what-if is computed; `walkModel` replaces the simulator run (tests inject a fixed model). */
+export interface CompareWhatIfOptions extends WhatIfOptions {
+  readonly walkModel?: (cpu: WalkModel['cpu'], pages: WalkModel['pages']) => WalkModel;
 }
 
 export interface CompareInput {
@@ -84,6 +100,8 @@ export interface CompareInput {
 export interface CompareOptions {
   /** Sites kept (default 100). */
   readonly maxSites?: number;
+  /** EPT what-if for shadow-paging traces (default on; `false` skips the simulator run). */
+  readonly whatIf?: false | CompareWhatIfOptions;
 }
 
 /** A series from per-trace values. */
@@ -132,6 +150,7 @@ export function compareSummaries(inputs: readonly CompareInput[], options: Compa
   };
 
   const matrix = buildMatrix(traces, totals.overheadExits.values, totals.overheadTimeNs.values);
+  const whatIf = options.whatIf === false ? [] : whatIfs(summaries, traces, options.whatIf ?? {});
   return {
     traces,
     totals,
@@ -140,7 +159,20 @@ export function compareSummaries(inputs: readonly CompareInput[], options: Compa
     sites: compareSites(summaries, options.maxSites ?? 100),
     ...(matrix ? { matrix } : {}),
     notes: notesFor(summaries, traces),
+    ...(whatIf.length > 0 ? { whatIf } : {}),
   };
+}
+
+function whatIfs(summaries: readonly TraceSummary[], traces: readonly ComparedTrace[], options: CompareWhatIfOptions): TraceWhatIf[] {
+  const model = options.walkModel ?? measureWalkModel;
+  const out: TraceWhatIf[] = [];
+  traces.forEach((t, i) => {
+    if (t.paging !== 'shadow') return;
+    const s = summaries[i];
+    const { cpu, assumed } = cpuForTrace(s.meta.cpu);
+    out.push({ trace: i, label: t.label, ...eptWhatIf(s, model(cpu, s.meta.pages ?? '4k'), assumed, options) });
+  });
+  return out;
 }
 
 function unionOfReasons(summaries: readonly TraceSummary[]): string[] {
