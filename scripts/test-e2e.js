@@ -32,7 +32,11 @@ async function main() {
   await build();
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const extensionId = `${pkg.publisher}.${pkg.name}`;
-  const tests = fs.existsSync(E2E_DIR) ? fs.readdirSync(E2E_DIR).filter((f) => f.endsWith('.test.js')).map((f) => path.join(E2E_DIR, f)) : [];
+  // EXITLENS_E2E_FILES=editor,compare runs only those files (while working on them; CI runs all).
+  const only = (process.env.EXITLENS_E2E_FILES ?? '').split(',').filter(Boolean);
+  const tests = fs.existsSync(E2E_DIR)
+    ? fs.readdirSync(E2E_DIR).filter((f) => f.endsWith('.test.js') && (only.length === 0 || only.includes(f.replace(/\.test\.js$/, '')))).map((f) => path.join(E2E_DIR, f))
+    : [];
   if (tests.length === 0) throw new StepError(`no compiled e2e tests in ${path.relative(ROOT, E2E_DIR)}: run \`npm run compile-tests\``);
 
   fs.rmSync(SHOTS, { recursive: true, force: true });

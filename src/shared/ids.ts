@@ -29,6 +29,15 @@ export const LANGUAGE_ID = 'exit-trace';
 export const PANELS = {
   summary: 'exitlens.summary',
   compare: 'exitlens.compare',
+  /** Custom editor (priority default) for ExitLens JSONL traces. */
+  summaryEditor: 'exitlens.summaryEditor',
+  /** Custom editor (priority option: "Open With… ExitLens Summary") for text traces. */
+  textTraceSummaryEditor: 'exitlens.textTraceSummaryEditor',
+} as const;
+
+/** Walkthrough ids (contributes.walkthroughs); VS Code addresses them as `<publisher>.<name>#<id>`. */
+export const WALKTHROUGHS = {
+  getStarted: 'getStarted',
 } as const;
 
 /** Theme colours for the heat buckets and markers (declared in contributes.colors). */

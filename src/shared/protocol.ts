@@ -11,6 +11,7 @@
  * This module imports only core model types so both bundles (node and web) can include it.
  */
 import type { TraceSummary } from '../core/model/summary';
+import { looksLikeComparePayload, type ComparePayload } from '../core/compare/payload';
 
 /** Bumped when a message changes shape; the webview shows a clear error on mismatch instead of guessing. */
 export const PROTOCOL_VERSION = 1;
@@ -160,4 +161,229 @@ export function describeMessage(raw: unknown): string {
   if (!isRecord(raw)) return typeof raw;
   const type = typeof raw.type === 'string' ? raw.type.slice(0, 40) : String(typeof raw.type);
   return `{type: ${JSON.stringify(type)}, keys: ${Object.keys(raw).slice(0, 8).join(',')}}`;
+}
+
+// ---- trace files in the editor (issue 7): summary page actions and detailed progress ---------------
+// The summary page is shared by the "Open Trace Summary" panel and the ExitLens Summary custom editor;
+// both hosts answer these. Kept apart from the messages above so those stay exactly as they were.
+
+/** Reading progress with the exits found so far; hosts that parse in the worker send it instead of `progress`. */
+export interface ProgressDetailMessage {
+  readonly type: 'progressDetail';
+  readonly requestId: number;
+  readonly bytesRead: number;
+  readonly totalBytes?: number;
+  /** Exits parsed so far. */
+  readonly exits: number;
+  /** Time since the read started, for the exits/s figure. */
+  readonly elapsedMs: number;
+}
+
+/** A warning's line link was clicked: open the trace as text at this 1-based line. */
+export interface OpenLineRequest {
+  readonly type: 'openLine';
+  readonly line: number;
+}
+
+/** "Compare with…": start Compare Builds with this trace preselected. */
+export interface CompareWithRequest {
+  readonly type: 'compareWith';
+}
+
+/** "Annotate sources": annotate guest sources from this trace. */
+export interface AnnotateRequest {
+  readonly type: 'annotate';
+}
+
+/** "Export…": save the summary as JSON or Markdown (the host asks where). */
+export interface ExportRequest {
+  readonly type: 'export';
+}
+
+/** What the summary page's links and buttons send, besides the messages of WebviewToHostMessage. */
+export type SummaryPageRequest = OpenLineRequest | CompareWithRequest | AnnotateRequest | ExportRequest;
+
+/** Returns the message if it is a well-formed summary page request, else undefined (same rules as above). */
+export function parseSummaryPageRequest(raw: unknown): SummaryPageRequest | undefined {
+  if (!isRecord(raw)) return undefined;
+  switch (raw.type) {
+    case 'openLine':
+      return isId(raw.line) && raw.line >= 1 ? (raw as unknown as OpenLineRequest) : undefined;
+    case 'compareWith':
+    case 'annotate':
+    case 'export':
+      return raw as unknown as SummaryPageRequest;
+    default:
+      return undefined;
+  }
+}
+
+/** Returns the message if it is a well-formed `progressDetail`, else undefined. */
+export function parseProgressDetail(raw: unknown): ProgressDetailMessage | undefined {
+  if (!isRecord(raw) || raw.type !== 'progressDetail' || !isId(raw.requestId)) return undefined;
+  return isCount(raw.bytesRead) && (raw.totalBytes === undefined || isCount(raw.totalBytes)) && isCount(raw.exits) && isCount(raw.elapsedMs)
+    ? (raw as unknown as ProgressDetailMessage)
+    : undefined;
+}
+
+// ---- Compare Builds (issue 6): the compare panel and the HTML report's page ---------------------------
+// Same flow as the summary page, with its own message types (all `compare…`) so neither page can
+// mistake the other's messages: `compareReady` with a request id → `compareProgress`* →
+// `comparePayload` or `compareError`. Only a ComparePayload (aggregates) crosses, never raw events.
+
+/** Bumped when a compare message changes shape. */
+export const COMPARE_PROTOCOL_VERSION = 1;
+
+/** The compare page has loaded and listens. */
+export interface CompareReadyMessage {
+  readonly type: 'compareReady';
+  readonly protocol: number;
+  readonly requestId: number;
+}
+
+/** Re-read and re-compare the same traces. */
+export interface CompareRefreshRequest {
+  readonly type: 'compareRefresh';
+  readonly requestId: number;
+}
+
+/** What the page drew for `requestId`: the numbers behind its charts, for the host's API and tests. */
+export interface CompareRenderedMessage {
+  readonly type: 'compareRendered';
+  readonly requestId: number;
+  /** Ids of the charts drawn (`categories`, `delta`, `timeline`, `histogram`). */
+  readonly charts: readonly string[];
+  /** Category → the per-trace values the category chart shows (exits). */
+  readonly categoryExits: Readonly<Record<string, readonly number[]>>;
+  /** Category → the per-trace host times (ns) the category chart shows in its host-time mode. */
+  readonly categoryTimeNs: Readonly<Record<string, readonly number[]>>;
+  /** Rows of the top-sites table. */
+  readonly siteRows: number;
+}
+
+/** A site row was clicked: open `file` (workspace-relative or absolute) at 1-based `line` beside the panel. */
+export interface CompareOpenSiteRequest {
+  readonly type: 'compareOpenSite';
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Save or copy an export: a chart as PNG (`data` is a `data:image/png;base64,…` URL) or a table as CSV / Markdown text. */
+export interface CompareExportRequest {
+  readonly type: 'compareExport';
+  readonly format: 'png' | 'csv' | 'md';
+  readonly action: 'save' | 'copy';
+  /** Suggested file name (no folder). */
+  readonly name: string;
+  readonly data: string;
+}
+
+/** A problem inside the compare page, for the host's output channel. */
+export interface CompareLogMessage {
+  readonly type: 'compareLog';
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** Anything the compare page may send. */
+export type CompareWebviewMessage = CompareReadyMessage | CompareRefreshRequest | CompareRenderedMessage | CompareOpenSiteRequest | CompareExportRequest | CompareLogMessage;
+
+/** Reading progress of every trace of the comparison. */
+export interface CompareProgressMessage {
+  readonly type: 'compareProgress';
+  readonly requestId: number;
+  readonly traces: ReadonlyArray<{ readonly label: string; readonly bytesRead: number; readonly totalBytes?: number; readonly done: boolean }>;
+}
+
+/** The traces of a comparison, kept in the page's state so a restored panel can re-read them. */
+export interface CompareSessionState {
+  /** Trace URIs (`Uri.toString()`), baseline first. */
+  readonly uris: readonly string[];
+  /** The user's labels (null: derived). */
+  readonly labels: ReadonlyArray<string | null>;
+}
+
+/** The comparison to draw. */
+export interface ComparePayloadMessage {
+  readonly type: 'comparePayload';
+  readonly requestId: number;
+  readonly protocol: number;
+  readonly payload: ComparePayload;
+  /** Absent in the standalone report. */
+  readonly session?: CompareSessionState;
+}
+
+/** The comparison could not be made; `message` names the file(s). */
+export interface CompareErrorMessage {
+  readonly type: 'compareError';
+  readonly requestId: number;
+  readonly message: string;
+}
+
+/** Anything the host may send to the compare page. */
+export type CompareHostMessage = CompareProgressMessage | ComparePayloadMessage | CompareErrorMessage;
+
+/** Largest export the host accepts from the page (a 4K chart PNG is a few MB). */
+export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
+
+function isNumberArrayRecord(value: unknown): boolean {
+  return isRecord(value) && Object.values(value).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+}
+
+/** Returns the message if it is a well-formed compare page → host message, else undefined. */
+export function parseCompareWebviewMessage(raw: unknown): CompareWebviewMessage | undefined {
+  if (!isRecord(raw)) return undefined;
+  switch (raw.type) {
+    case 'compareReady':
+      return isId(raw.requestId) && typeof raw.protocol === 'number' ? (raw as unknown as CompareReadyMessage) : undefined;
+    case 'compareRefresh':
+      return isId(raw.requestId) ? (raw as unknown as CompareRefreshRequest) : undefined;
+    case 'compareRendered':
+      return isId(raw.requestId) &&
+        Array.isArray(raw.charts) &&
+        raw.charts.every((c) => typeof c === 'string') &&
+        isNumberArrayRecord(raw.categoryExits) &&
+        isNumberArrayRecord(raw.categoryTimeNs) &&
+        isCount(raw.siteRows)
+        ? (raw as unknown as CompareRenderedMessage)
+        : undefined;
+    case 'compareOpenSite':
+      return typeof raw.file === 'string' && raw.file.length > 0 && raw.file.length < 4096 && isId(raw.line) && raw.line >= 1
+        ? (raw as unknown as CompareOpenSiteRequest)
+        : undefined;
+    case 'compareExport':
+      return (raw.format === 'png' || raw.format === 'csv' || raw.format === 'md') &&
+        (raw.action === 'save' || raw.action === 'copy') &&
+        typeof raw.name === 'string' &&
+        /^[^/\\]{1,200}$/.test(raw.name) &&
+        typeof raw.data === 'string' &&
+        raw.data.length <= MAX_EXPORT_CHARS &&
+        (raw.format !== 'png' || raw.data.startsWith('data:image/png;base64,'))
+        ? (raw as unknown as CompareExportRequest)
+        : undefined;
+    case 'compareLog':
+      return (raw.level === 'info' || raw.level === 'warn' || raw.level === 'error') && typeof raw.message === 'string'
+        ? (raw as unknown as CompareLogMessage)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Returns the message if it is a well-formed host → compare page message, else undefined. */
+export function parseCompareHostMessage(raw: unknown): CompareHostMessage | undefined {
+  if (!isRecord(raw) || !isId(raw.requestId)) return undefined;
+  switch (raw.type) {
+    case 'compareProgress':
+      return Array.isArray(raw.traces) &&
+        raw.traces.every((t) => isRecord(t) && typeof t.label === 'string' && isCount(t.bytesRead) && (t.totalBytes === undefined || isCount(t.totalBytes)) && typeof t.done === 'boolean')
+        ? (raw as unknown as CompareProgressMessage)
+        : undefined;
+    case 'comparePayload':
+      return typeof raw.protocol === 'number' && looksLikeComparePayload(raw.payload) ? (raw as unknown as ComparePayloadMessage) : undefined;
+    case 'compareError':
+      return typeof raw.message === 'string' ? (raw as unknown as CompareErrorMessage) : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -62,13 +62,14 @@ export async function openPalette(page: Page, query: string, expect: string, att
   for (let i = 1; i <= attempts; i++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>' + query);
     try {
+      // A webview that opens just now takes the focus and closes the palette: then open it again.
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('>' + query, { timeout: 5000 });
       await page.locator('.quick-input-list .monaco-list-row', { hasText: expect }).first().waitFor({ timeout: 4000 });
       return await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
     } catch {
-      log(`"${expect}" not in the palette yet (attempt ${i})`);
+      log(`"${expect}" not in the palette yet, or the palette closed (attempt ${i})`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1000);
     }
