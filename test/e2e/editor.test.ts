@@ -351,16 +351,18 @@ describe('Trace files in the real VS Code editor (code-server + chromium)', func
     await shot(page, 'editor-15-open-with');
   });
 
-  it('an unreadable trace (a dangling link) is marked in the Traces view; its summary shows one error and one notification', async () => {
+  it('an unreadable trace (a dangling link; Explorer → Open Trace Summary) shows one error and one notification', async () => {
     await closeAllEditors(page);
     await clearNotifications(page);
     const link = path.join(ws(), 'traces', 'aa-unreadable.txt');
     fs.symlinkSync(path.join(scratch(), 'gone.txt'), link);
     try {
-      await showTracesView(page);
-      const row = viewRow(page, 'Traces', 'aa-unreadable.txt');
+      // The workspace file search (Traces view, Quick Open) skips dangling links; the Explorer lists them.
+      await page.keyboard.press('Control+Shift+E');
+      const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'aa-unreadable.txt' }).first();
       await row.waitFor();
-      await row.click();
+      await row.click({ button: 'right' });
+      await page.locator('.context-view .action-label', { hasText: 'Open Trace Summary' }).first().click();
       const view = await webviewWithHeading(page, 'traces/aa-unreadable.txt');
       const error = view.locator('#status.error');
       await error.waitFor();
