@@ -263,8 +263,12 @@ async function main() {
 }
 
 if (require.main === module) {
-  main().catch((e) => {
-    console.error(`bench-editor: ${e && e.message ? e.message : e}`);
-    process.exit(1);
-  });
+  // Exit explicitly: code-server's stopped children can keep a handle open after the report.
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(`bench-editor: ${e && e.message ? e.message : e}`);
+      process.exit(1);
+    },
+  );
 }
