@@ -6,11 +6,12 @@
  * same kernel code runs under shadow paging and EPT and only the virtualisation mechanisms differ.
  */
 import { CHUNK_FRAMES } from './guestMemory';
-import { FLUSH_CEILING, KernelCore, MMAP_BASE_VPN, type Process, type Region, type RegionKind, SimulationError } from './kernelCore';
+import { KernelCore } from './kernelCore';
+import { FLUSH_CEILING, MMAP_BASE_VPN, type Process, type Region, type RegionKind, SimulationError } from './kernelTypes';
 import { F_COW, F_FILE, F_LARGE, F_MMIO, F_WRITE, SLOTS, slotIndex } from './pageTables';
 import type { KERNEL_SITES } from './sourceMap';
 
-export { DM_BASE, IOREMAP_BASE, MMIO_GPA_BASE, SimulationError, type KernelOptions, type Process, type Region, type RegionKind } from './kernelCore';
+export { DM_BASE, IOREMAP_BASE, MMIO_GPA_BASE, SimulationError, type KernelOptions, type Process, type Region, type RegionKind } from './kernelTypes';
 
 /** The guest kernel the interpreter drives: one per simulated machine. */
 export class GuestKernel extends KernelCore {

@@ -1,6 +1,6 @@
 /**
  * The memory side of the simulated Linux-like guest kernel (processes and system calls are in
- * guestKernel.ts): the shared kernel half (direct map with 2 MB pages, ioremap), every data
+ * guestKernel.ts, its data model in kernelTypes.ts): the shared kernel half (direct map with 2 MB pages, ioremap), every data
  * reference through the MMU with its fault handling (demand-zero, page-cache and MMIO mappings,
  * copy-on-write, 2 MB pages), page-table stores (which the VMM may trap), TLB flushes (INVLPG,
  * CR3 reloads), context switches with PCID ASIDs, timer ticks and HLT. Native work is charged
@@ -14,71 +14,13 @@ import { GLOBAL_TAG, R_EPT_MISCONFIG, R_EPT_VIOLATION, R_OK, R_PF, R_PF_RSVD } f
 import type { MemoryHierarchy } from './memoryHierarchy';
 import { F_COW, F_FILE, F_LARGE, F_MMIO, F_USER, F_WRITE, SLOTS, slotIndex, type PageTablePool } from './pageTables';
 import { KERNEL_SITES, KERNEL_SOURCE, type SiteTable } from './sourceMap';
+import { DM_BASE, IOREMAP_BASE, type KernelOptions, MMIO_GPA_BASE, type Process, type Region, SimulationError } from './kernelTypes';
 import type { Vmm } from './vmm';
 
-/** Kernel direct map (48-bit form of 0xffff888000000000): guest frame f is at DM_BASE + 4096 f. */
-export const DM_BASE = 0x888000000000;
-/** ioremap area (48-bit form of 0xffffc90000000000) for device MMIO. */
-export const IOREMAP_BASE = 0xc90000000000;
-/** First user mmap address; regions are 2 MB aligned so that they can use 2 MB pages. */
-export const MMAP_BASE_VPN = 0x7f0000000;
-/** Linux flushes page by page up to this many pages, else the whole TLB (tlb_single_page_flush_ceiling). */
-export const FLUSH_CEILING = 33;
 /** Linux's per-CPU PCID slots (TLB_NR_DYN_ASIDS). */
 const DYN_ASIDS = 6;
 /** KPTI user PCIDs have bit 11 set (X86_CR3_PTI_PCID_USER_BIT). */
 const PTI_USER_BIT = 2048;
-/** Guest-physical base of the emulated devices' MMIO pages. */
-export const MMIO_GPA_BASE = 0xfebf0000;
-
-/** What backs a region: demand-zero memory, page-cache pages, or an emulated device page. */
-export type RegionKind = 'anon' | 'file' | 'mmio';
-
-/** A mapped virtual range (a VMA). */
-export interface Region {
-  readonly name: string;
-  readonly startVpn: number;
-  readonly pages: number;
-  readonly kind: RegionKind;
-  writable: boolean;
-  /** Mapped with 2 MB pages (anonymous memory with `--pages 2m`). */
-  readonly large: boolean;
-  /** First page-cache frame of a file region. */
-  readonly fileBase: number;
-  /** MMIO page index of an mmio region. */
-  readonly mmioIndex: number;
-}
-
-/** A guest process: its page-table roots and regions. */
-export interface Process {
-  readonly pid: number;
-  pgd: number;
-  /** KPTI user-mode PML4, or -1. */
-  userPgd: number;
-  regions: Map<string, Region>;
-  nextVpn: number;
-  alive: boolean;
-  parent: Process | undefined;
-}
-
-/** Guest-side knobs of a run. */
-export interface KernelOptions {
-  readonly kpti: boolean;
-  /** Anonymous memory uses 2 MB pages (transparent huge pages) where a region allows it. */
-  readonly largePages: boolean;
-  readonly hz: number;
-}
-
-/** Thrown for workload programs that do something the guest cannot (touching an unmapped region...). */
-export class SimulationError extends Error {
-  /** True once the message names the workload operation that failed. */
-  readonly located: boolean;
-  constructor(message: string, located = false) {
-    super(message);
-    this.name = 'SimulationError';
-    this.located = located;
-  }
-}
 
 /** Memory management, faults, TLB and CR3 handling of the guest kernel (see the file comment). */
 export class KernelCore {
@@ -220,7 +162,8 @@ export class KernelCore {
   access(va: number, write: boolean, site: number, user: boolean, value = 0): void {
     // Fast path small enough to inline into the callers' loops; faults take the slow path.
     const mmu = this.mmu;
-    if (mmu.translate(va, write) === R_OK) {
+    mmu.va = va;
+    if (mmu.translate(write) === R_OK) {
       this.acct.guest += this.caches.access(mmu.hpfn, mmu.offset);
       this.acct.memRefs++;
       return;
@@ -233,7 +176,10 @@ export class KernelCore {
     const mmu = this.mmu;
     let r = mmu.faultResult;
     for (let attempt = 0; attempt < 8; attempt++) {
-      if (attempt > 0) r = mmu.translate(va, write);
+      if (attempt > 0) {
+        mmu.va = va;
+        r = mmu.translate(write);
+      }
       if (r === R_OK) {
         this.acct.guest += this.caches.access(mmu.hpfn, mmu.offset);
         this.acct.memRefs++;

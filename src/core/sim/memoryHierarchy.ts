@@ -9,63 +9,63 @@ import type { CpuPreset } from './costModel';
 const LINE_BYTES = 64;
 
 /**
- * One cache level: bit-PLRU replacement (see SetAssoc) — the simulator's hottest loop. Tags are
- * the line number without its set-index bits (host lines fit in 31 bits: host memory < 16 GB).
+ * One cache level's geometry and tag store: bit-PLRU replacement (see SetAssoc). Tags are the line
+ * number without its set-index bits (host lines fit in 31 bits: host memory < 16 GB).
  */
 class CacheLevel {
-  private readonly ways: number;
-  private readonly mask: number;
-  private readonly shift: number;
-  private readonly full: number;
-  private readonly tags: Int32Array;
-  private readonly used: Int32Array;
+  readonly ways: number;
+  readonly mask: number;
+  readonly shift: number;
+  readonly full: number;
+  readonly latency: number;
+  readonly tags: Int32Array;
+  readonly used: Int32Array;
 
-  constructor(bytes: number, ways: number) {
-    const lines = bytes / LINE_BYTES;
-    const sets = lines / ways;
-    if (!Number.isInteger(sets) || (sets & (sets - 1)) !== 0 || ways > 32) throw new Error(`cache of ${bytes} bytes / ${ways} ways needs a power-of-two set count and at most 32 ways`);
-    this.ways = ways;
+  constructor(c: { bytes: number; ways: number; latency: number }) {
+    const lines = c.bytes / LINE_BYTES;
+    const sets = lines / c.ways;
+    if (!Number.isInteger(sets) || (sets & (sets - 1)) !== 0 || c.ways > 32) throw new Error(`cache of ${c.bytes} bytes / ${c.ways} ways needs a power-of-two set count and at most 32 ways`);
+    this.ways = c.ways;
     this.mask = sets - 1;
     this.shift = 31 - Math.clz32(sets);
-    this.full = ways >= 32 ? -1 : (1 << ways) - 1;
+    this.full = c.ways >= 32 ? -1 : (1 << c.ways) - 1;
+    this.latency = c.latency;
     this.tags = new Int32Array(lines).fill(-1);
     this.used = new Int32Array(sets);
   }
-
-  /** True on a hit; on a miss the line replaces a not-recently-used line of its set. */
-  access(line: number): boolean {
-    const set = line & this.mask;
-    const tag = line >>> this.shift;
-    const b = set * this.ways;
-    const tags = this.tags;
-    let way = -1;
-    for (let i = b, end = b + this.ways; i < end; i++) {
-      if (tags[i] === tag) {
-        way = i - b;
-        break;
-      }
-    }
-    const u = this.used[set];
-    if (way >= 0) {
-      const n = u | (1 << way);
-      this.used[set] = (n & this.full) === this.full ? 1 << way : n;
-      return true;
-    }
-    const free = ~u & this.full;
-    way = 31 - Math.clz32(free & -free);
-    tags[b + way] = tag;
-    const n = u | (1 << way);
-    this.used[set] = (n & this.full) === this.full ? 1 << way : n;
-    return false;
-  }
 }
 
+/** Placeholder for a level the CPU does not have (never probed). */
+const NO_LEVEL = { bytes: LINE_BYTES, ways: 1, latency: 0 };
 
-/** L1/L2/L3/DRAM of one simulated core, from the preset. */
+/**
+ * L1/L2/L3/DRAM of one simulated core, from the preset. Every reference probes L1, then L2, then
+ * L3 until one hits; a miss fills the line into the level (replacing a not-recently-used line of
+ * its set). Tags within a set are unique (a tag is only written after it missed), so the scan order
+ * does not matter. This is the simulator's hottest code: the three probes are written out in
+ * access() with the geometry in fields, because V8 does not inline a probe function three times.
+ */
 export class MemoryHierarchy {
-  private readonly l1: CacheLevel;
-  private readonly l2: CacheLevel | null;
-  private readonly l3: CacheLevel | null;
+  private readonly t1: Int32Array;
+  private readonly u1: Int32Array;
+  private readonly w1: number;
+  private readonly f1: number;
+  private readonly m1: number;
+  private readonly s1: number;
+  private readonly t2: Int32Array;
+  private readonly u2: Int32Array;
+  private readonly w2: number;
+  private readonly f2: number;
+  private readonly m2: number;
+  private readonly s2: number;
+  private readonly t3: Int32Array;
+  private readonly u3: Int32Array;
+  private readonly w3: number;
+  private readonly f3: number;
+  private readonly m3: number;
+  private readonly s3: number;
+  private readonly has2: boolean;
+  private readonly has3: boolean;
   private readonly lat1: number;
   private readonly lat2: number;
   private readonly lat3: number;
@@ -75,12 +75,17 @@ export class MemoryHierarchy {
 
   constructor(preset: CpuPreset) {
     const m = preset.memory;
-    this.l1 = new CacheLevel(m.l1.bytes, m.l1.ways);
-    this.l2 = m.l2 ? new CacheLevel(m.l2.bytes, m.l2.ways) : null;
-    this.l3 = m.l3 ? new CacheLevel(m.l3.bytes, m.l3.ways) : null;
-    this.lat1 = m.l1.latency;
-    this.lat2 = m.l2 ? m.l2.latency : m.dramLatency;
-    this.lat3 = m.l3 ? m.l3.latency : m.dramLatency;
+    const l1 = new CacheLevel(m.l1);
+    const l2 = new CacheLevel(m.l2 ?? NO_LEVEL);
+    const l3 = new CacheLevel(m.l3 ?? NO_LEVEL);
+    [this.t1, this.u1, this.w1, this.f1, this.m1, this.s1] = [l1.tags, l1.used, l1.ways, l1.full, l1.mask, l1.shift];
+    [this.t2, this.u2, this.w2, this.f2, this.m2, this.s2] = [l2.tags, l2.used, l2.ways, l2.full, l2.mask, l2.shift];
+    [this.t3, this.u3, this.w3, this.f3, this.m3, this.s3] = [l3.tags, l3.used, l3.ways, l3.full, l3.mask, l3.shift];
+    this.has2 = !!m.l2;
+    this.has3 = !!m.l3;
+    this.lat1 = l1.latency;
+    this.lat2 = m.l2 ? l2.latency : m.dramLatency;
+    this.lat3 = m.l3 ? l3.latency : m.dramLatency;
     this.latDram = m.dramLatency;
   }
 
@@ -90,17 +95,65 @@ export class MemoryHierarchy {
    */
   access(hpfn: number, offset: number): number {
     const line = (hpfn << 6) | ((offset >>> 6) & 63);
-    if (this.l1.access(line)) {
-      this.served[0]++;
-      return this.lat1;
+    {
+      const tags = this.t1;
+      const used = this.u1;
+      const full = this.f1;
+      const set = line & this.m1;
+      const tag = line >>> this.s1;
+      const b = set * this.w1;
+      const end = b + this.w1;
+      let i = b;
+      while (i < end && tags[i] !== tag) i++;
+      const u = used[set];
+      const way = i < end ? i - b : 31 - Math.clz32(~u & full & -(~u & full));
+      const n = u | (1 << way);
+      used[set] = (n & full) === full ? 1 << way : n;
+      if (i < end) {
+        this.served[0]++;
+        return this.lat1;
+      }
+      tags[b + way] = tag;
     }
-    if (this.l2 !== null && this.l2.access(line)) {
-      this.served[1]++;
-      return this.lat2;
+    if (this.has2) {
+      const tags = this.t2;
+      const used = this.u2;
+      const full = this.f2;
+      const set = line & this.m2;
+      const tag = line >>> this.s2;
+      const b = set * this.w2;
+      const end = b + this.w2;
+      let i = b;
+      while (i < end && tags[i] !== tag) i++;
+      const u = used[set];
+      const way = i < end ? i - b : 31 - Math.clz32(~u & full & -(~u & full));
+      const n = u | (1 << way);
+      used[set] = (n & full) === full ? 1 << way : n;
+      if (i < end) {
+        this.served[1]++;
+        return this.lat2;
+      }
+      tags[b + way] = tag;
     }
-    if (this.l3 !== null && this.l3.access(line)) {
-      this.served[2]++;
-      return this.lat3;
+    if (this.has3) {
+      const tags = this.t3;
+      const used = this.u3;
+      const full = this.f3;
+      const set = line & this.m3;
+      const tag = line >>> this.s3;
+      const b = set * this.w3;
+      const end = b + this.w3;
+      let i = b;
+      while (i < end && tags[i] !== tag) i++;
+      const u = used[set];
+      const way = i < end ? i - b : 31 - Math.clz32(~u & full & -(~u & full));
+      const n = u | (1 << way);
+      used[set] = (n & full) === full ? 1 << way : n;
+      if (i < end) {
+        this.served[2]++;
+        return this.lat3;
+      }
+      tags[b + way] = tag;
     }
     this.served[3]++;
     return this.latDram;

@@ -33,10 +33,18 @@ export class Mmu extends PageWalker {
   private readonly l2Latency: number;
   /** A 2 MB translation may be in the TLBs (skips the large-page probes while there is none). */
   private largeLive = false;
+  /**
+   * Virtual address (48-bit, as a number) of the reference to translate. Set before translate():
+   * a double passed as an argument to a call that is not inlined gets boxed.
+   */
+  va = 0;
   /** Byte offset within the page of the last translated address. */
   offset = 0;
   /** Result of the last translate() that did not succeed (for the caller's slow path). */
   faultResult = R_OK;
+  /** TLB keys of the translation being filled (see translate). */
+  private key4 = 0;
+  private keyL = 0;
 
   constructor(preset: CpuPreset, shadow: boolean, pool: PageTablePool, mem: GuestMemory, ept: EptTables, caches: MemoryHierarchy, acct: Accounting) {
     super(preset, shadow, pool, mem, ept, caches, acct);
@@ -49,10 +57,11 @@ export class Mmu extends PageWalker {
   }
 
   /**
-   * Translates virtual address `va` (48-bit, as a number) for a data reference.
+   * Translates the virtual address in `va` for a data reference.
    * R_OK leaves the host frame in `hpfn`; any other result is a fault for the caller to handle.
    */
-  translate(va: number, write: boolean): number {
+  translate(write: boolean): number {
+    const va = this.va;
     const vpn = Math.floor(va / 4096);
     this.offset = va - vpn * 4096;
     const tag = vpn >= KERNEL_VPN ? this.kernelTag : this.userTag;
@@ -83,7 +92,13 @@ export class Mmu extends PageWalker {
           large = true;
           this.l1Large.insert(keyL, hL, val);
           acct.guest += this.l2Latency;
-        } else return this.walk(vpn, vpn2, write, tag, key4, keyL, h4, hL);
+        } else {
+          this.wVpn = vpn;
+          this.wVpn2 = vpn2;
+          this.key4 = key4;
+          this.keyL = keyL;
+          return this.walk(write, tag, h4, hL);
+        }
       }
     }
     // The guest flushes after changing a present entry, so the cached rights are current.
@@ -94,28 +109,30 @@ export class Mmu extends PageWalker {
       return (this.faultResult = R_PF);
     }
     const h = val & TLB_HPFN;
-    this.hpfn = large ? h + (vpn % 512) : h;
+    this.hpfn = large ? h + (h4 & 511) : h;
     return R_OK;
   }
 
   /** TLB miss: walk, then fill the TLBs with the translation's size, host frame and rights. */
-  private walk(vpn: number, vpn2: number, write: boolean, tag: number, key4: number, keyL: number, h4: number, hL: number): number {
-    const r = this.walkTables(vpn, vpn2, write, tag);
+  private walk(write: boolean, tag: number, h4: number, hL: number): number {
+    const r = this.walkTables(write, tag);
     if (r !== R_OK) return (this.faultResult = r);
     const s = this.leafSlot;
     const e = this.pool.entry[s] - 1;
-    const gpfn = this.leafLarge ? e + (vpn % 512) : e;
-    this.hpfn = this.mem.hpfnOf[gpfn];
+    const hpfnOf = this.mem.hpfnOf;
+    const gpfn = this.leafLarge ? e + (h4 & 511) : e;
+    const hpfn = hpfnOf[gpfn];
+    this.hpfn = hpfn;
     const w = this.leafWritable ? TLB_WRITABLE : 0;
     // A 2 MB TLB entry needs a 2 MB mapping in both dimensions (host 2 MB pages are contiguous).
     if (this.leafLarge && this.mem.hostLarge) {
       this.largeLive = true;
-      const v = this.mem.hpfnOf[e] | w;
-      this.l1Large.insertNew(keyL, hL, v);
-      if (this.l2Large) this.l2.insertNew(keyL, hL, v);
+      const v = hpfnOf[e] | w;
+      this.l1Large.insertNew(this.keyL, hL, v);
+      if (this.l2Large) this.l2.insertNew(this.keyL, hL, v);
     } else {
-      this.l1.insertNew(key4, h4, this.hpfn | w);
-      this.l2.insertNew(key4, h4, this.hpfn | w);
+      this.l1.insertNew(this.key4, h4, hpfn | w);
+      this.l2.insertNew(this.key4, h4, hpfn | w);
     }
     return R_OK;
   }

@@ -95,15 +95,23 @@ export class PageWalker {
   /** Rights of the shadow entry the last shadow walk ended on. */
   private shadowWritable = false;
   private readonly pathT = new Int32Array(5);
-  /** The walk's VPN and paging-structure-cache keys (see walkTables). */
-  private kVpn = 0;
+  private readonly pathS = new Int32Array(5);
+  private readonly hostLarge: boolean;
+  private readonly eptLeaf: number;
+  /**
+   * Inputs of the walk, set by the MMU before walkTables: the VPN and its 2 MB page number
+   * (exact integers, but above 2^31). Doubles go through fields, not arguments: a double passed to
+   * a call that is not inlined gets boxed (an allocation per reference).
+   */
+  protected wVpn = 0;
+  protected wVpn2 = 0;
+  /** The walk's paging-structure-cache keys and set hints (see walkTables). */
   private k2 = 0;
   private k3 = 0;
   private k4 = 0;
-  private v2 = 0;
-  private v3 = 0;
-  private v4 = 0;
-  private readonly pathS = new Int32Array(5);
+  private h2 = 0;
+  private h3 = 0;
+  private h4 = 0;
 
   constructor(preset: CpuPreset, shadow: boolean, pool: PageTablePool, mem: GuestMemory, ept: EptTables, caches: MemoryHierarchy, acct: Accounting) {
     this.shadow = shadow;
@@ -121,15 +129,19 @@ export class PageWalker {
     this.acct = acct;
     this.direct = new DirectLeaves(mem.layout.frames);
     this.mmioEptFrame = mem.allocHostFrame();
+    this.hostLarge = mem.hostLarge;
+    this.eptLeaf = ept.leafLevel;
   }
 
   /**
-   * One hardware page walk for `vpn` after a TLB miss: charges its references and, on success,
+   * One hardware page walk for `wVpn` after a TLB miss: charges its references and, on success,
    * leaves the leaf slot, whether it maps 2 MB and its rights in `leafSlot`/`leafLarge`/`leafWritable`.
    */
-  protected walkTables(vpn: number, vpn2: number, write: boolean, tag: number): number {
+  protected walkTables(write: boolean, tag: number): number {
     const pool = this.pool;
     const acct = this.acct;
+    const vpn = this.wVpn;
+    const vpn2 = this.wVpn2;
     acct.tlbMisses++;
     this.faultGpfn = -1;
     this.faultMmio = -1;
@@ -137,55 +149,75 @@ export class PageWalker {
     this.faultOnTable = false;
     // Paging-structure caches have no global entries: kernel walks use the current PCID too.
     if (tag === GLOBAL_TAG) tag = this.userTag;
-    // Functional guest descent: the tables the walk visits (or would visit).
-    let t = this.root;
-    let leafLevel = 0;
-    let missing = 0;
+    // Functional guest descent: the tables the walk visits (or would visit). Only level 1 and a
+    // 2 MB level-2 entry can be leaves.
+    const entry = pool.entry;
+    const pathT = this.pathT;
+    const pathS = this.pathS;
     const hi = Math.floor(vpn / 134217728);
     const lo = vpn - hi * 134217728;
-    for (let level = 4; level >= 1; level--) {
-      const idx = level === 4 ? hi & 511 : level === 3 ? lo >>> 18 : level === 2 ? (lo >>> 9) & 511 : lo & 511;
-      const s = t * SLOTS + idx;
-      this.pathT[level] = t;
-      this.pathS[level] = s;
-      const e = pool.entry[s];
-      if (e === 0) {
-        missing = level;
-        break;
-      }
-      if (level === 1 || (level === 2 && (pool.flags[s] & F_LARGE) !== 0)) {
-        leafLevel = level;
-        break;
-      }
+    let leafLevel = 0;
+    let missing = 0;
+    let t = this.root;
+    let s = t * SLOTS + (hi & 511);
+    pathT[4] = t;
+    pathS[4] = s;
+    let e = entry[s];
+    if (e === 0) missing = 4;
+    else {
       t = e - 1;
+      s = t * SLOTS + (lo >>> 18);
+      pathT[3] = t;
+      pathS[3] = s;
+      e = entry[s];
+      if (e === 0) missing = 3;
+      else {
+        t = e - 1;
+        s = t * SLOTS + ((lo >>> 9) & 511);
+        pathT[2] = t;
+        pathS[2] = s;
+        e = entry[s];
+        if (e === 0) missing = 2;
+        else if ((pool.flags[s] & F_LARGE) !== 0) leafLevel = 2;
+        else {
+          t = e - 1;
+          s = t * SLOTS + (lo & 511);
+          pathT[1] = t;
+          pathS[1] = s;
+          if (entry[s] === 0) missing = 1;
+          else leafLevel = 1;
+        }
+      }
     }
     const last = leafLevel !== 0 ? leafLevel : missing;
     // Deepest paging-structure cache hit decides where the walk starts.
-    const k2 = vpn2 * TAG_SPACE + tag;
     const v3 = Math.floor(vpn / 262144);
+    const h2 = vpn2 & 0x7fffffff;
+    const h3 = v3 & 0x7fffffff;
+    const k2 = vpn2 * TAG_SPACE + tag;
     const k3 = v3 * TAG_SPACE + tag;
-    const v4 = Math.floor(vpn / 134217728);
-    const k4 = v4 * TAG_SPACE + tag;
+    const k4 = hi * TAG_SPACE + tag;
     let start = 4;
-    if (last <= 1 && this.pwc2.lookup(k2, vpn2 & 0x7fffffff)) start = 1;
-    else if (last <= 2 && this.pwc3.lookup(k3, v3 & 0x7fffffff)) start = 2;
-    else if (last <= 3 && this.pwc4.lookup(k4, v4)) start = 3;
+    if (last <= 1 && this.pwc2.lookup(k2, h2)) start = 1;
+    else if (last <= 2 && this.pwc3.lookup(k3, h3)) start = 2;
+    else if (last <= 3 && this.pwc4.lookup(k4, hi)) start = 3;
     this.walkLat = 0;
     this.walkRefs = 0;
-    // Keys go through fields, not arguments: doubles passed to a call that is not inlined get boxed.
-    this.kVpn = vpn;
     this.k2 = k2;
     this.k3 = k3;
     this.k4 = k4;
-    this.v2 = vpn2;
-    this.v3 = v3;
-    this.v4 = v4;
-    const r = this.shadow ? this.walkShadow(write, start, leafLevel) : this.walkNested(write, start, leafLevel);
+    this.h2 = h2;
+    this.h3 = h3;
+    this.h4 = hi;
+    const r = this.shadow ? this.walkShadow(write, start, leafLevel, lo & 511) : this.walkNested(write, start, leafLevel, lo & 511);
+    const refs = this.walkRefs;
     acct.pageWalk += this.walkLat;
-    acct.memRefs += this.walkRefs;
-    acct.walkDone(this.walkRefs);
+    acct.memRefs += refs;
+    acct.walks++;
+    acct.walkRefs += refs;
+    if (refs > acct.walkMaxRefs) acct.walkMaxRefs = refs;
     if (r !== R_OK) return r;
-    const s = this.pathS[leafLevel];
+    s = pathS[leafLevel];
     this.leafSlot = s;
     this.leafLarge = leafLevel === 2;
     this.leafWritable = this.shadow ? this.shadowWritable : (pool.flags[s] & F_WRITE) !== 0;
@@ -193,9 +225,9 @@ export class PageWalker {
   }
 
   private cachePwc(level: number): void {
-    if (level === 2) this.pwc2.insert(this.k2, this.v2 & 0x7fffffff);
-    else if (level === 3) this.pwc3.insert(this.k3, this.v3 & 0x7fffffff);
-    else if (level === 4) this.pwc4.insert(this.k4, this.v4);
+    if (level === 2) this.pwc2.insert(this.k2, this.h2);
+    else if (level === 3) this.pwc3.insert(this.k3, this.h3);
+    else if (level === 4) this.pwc4.insert(this.k4, this.h4);
   }
 
   private ref(hpfn: number, offset: number): void {
@@ -203,15 +235,16 @@ export class PageWalker {
     this.walkRefs++;
   }
 
-  private walkShadow(write: boolean, start: number, leafLevel: number): number {
-    const vpn = this.kVpn;
+  /** `inPage`: the VPN's index within its 2 MB page. */
+  private walkShadow(write: boolean, start: number, leafLevel: number, inPage: number): number {
     const pool = this.pool;
     for (let level = start; level >= 1; level--) {
       const t = this.pathT[level];
       const s = this.pathS[level];
       const hp = pool.shadowHpfn[t];
       if (hp < 0) return R_PF; // unreachable while links are kept consistent; fault defensively
-      this.ref(hp, (s % SLOTS) * 8);
+      this.walkLat += this.caches.access(hp, (s & (SLOTS - 1)) * 8);
+      this.walkRefs++;
       const v = pool.sValid[s];
       if (v === S_NONE) {
         this.faultSlot = leafLevel !== 0 ? this.pathS[leafLevel] : -1;
@@ -223,17 +256,16 @@ export class PageWalker {
         return R_PF_RSVD;
       }
       if (level === leafLevel) {
-        if (leafLevel === 2 && !this.mem.hostLarge) {
+        if (leafLevel === 2 && !this.hostLarge) {
           // Guest 2 MB page over host 4 KB pages: one more level in a direct shadow page.
-          const gpfn = pool.entry[s] - 1 + (vpn % 512);
-          const chunk = Math.floor(gpfn / CHUNK_FRAMES);
-          const dh = this.direct.hpfn[chunk];
+          const gpfn = pool.entry[s] - 1 + inPage;
+          const dh = this.direct.hpfn[gpfn >>> 9];
           if (dh < 0 || this.direct.valid[gpfn] === 0) {
-            if (dh >= 0) this.ref(dh, (gpfn % CHUNK_FRAMES) * 8);
+            if (dh >= 0) this.ref(dh, (gpfn & (CHUNK_FRAMES - 1)) * 8);
             this.faultSlot = s;
             return R_PF;
           }
-          this.ref(dh, (gpfn % CHUNK_FRAMES) * 8);
+          this.ref(dh, (gpfn & (CHUNK_FRAMES - 1)) * 8);
         }
         // The shadow entry's own rights decide (they lag the guest's until the VMM refreshes them).
         if (pool.entry[s] === 0 || (write && v !== S_RW)) {
@@ -248,38 +280,54 @@ export class PageWalker {
     return R_PF;
   }
 
-  /** Nested translation of guest frame `gpfn`; false on an EPT violation (faultGpfn set). */
+  /**
+   * Nested translation of guest frame `gpfn`; false on an EPT violation (faultGpfn set). A nested
+   * TLB miss walks the EPT from the deepest EPT paging-structure-cache hit and caches every level
+   * it visits above the leaf; SetAssoc.access does each lookup and its insertion on a miss at
+   * once (the structures are distinct, so the order of the insertions does not matter).
+   */
   private nested(gpfn: number): boolean {
-    if (this.mem.hpfnOf[gpfn] < 0) {
-      // The walk stops at the first non-present EPT entry; charge the levels that exist.
-      for (let level = 4; level >= this.ept.leafLevel; level--) {
-        const hp = this.ept.tableFrame(gpfn, level);
-        if (hp < 0) break;
-        this.ref(hp, this.eptSlot(gpfn, level) * 8);
-      }
-      this.faultGpfn = gpfn;
-      return false;
-    }
-    const large = this.mem.hostLarge;
+    if (this.mem.hpfnOf[gpfn] < 0) return this.nestedUnbacked(gpfn);
     const c = gpfn >>> 9;
-    const nkey = large ? c * 2 + 1 : gpfn * 2;
-    const nhint = large ? c : gpfn;
-    if (this.ntlb.lookup(nkey, nhint)) return true;
+    const large = this.hostLarge;
+    if (large ? this.ntlb.access(c * 2 + 1, c) : this.ntlb.access(gpfn * 2, gpfn)) return true;
+    const ept = this.ept;
+    const caches = this.caches;
     const c2 = gpfn >>> 18;
-    const c3 = gpfn >>> 27;
-    const leaf = this.ept.leafLevel;
-    let start = 4;
-    if (leaf === 1 && this.epwc2.lookup(c, c)) start = 1;
-    else if (this.epwc3.lookup(c2, c2)) start = 2;
-    else if (this.epwc4.lookup(c3, c3)) start = 3;
-    for (let level = start; level >= leaf; level--) {
-      this.ref(this.ept.tableFrame(gpfn, level), this.eptSlot(gpfn, level) * 8);
-      if (level === 2 && leaf === 1) this.epwc2.insert(c, c);
-      else if (level === 3) this.epwc3.insert(c2, c2);
-      else if (level === 4) this.epwc4.insert(c3, c3);
+    let lat = 0;
+    let refs = 1;
+    if (!large && this.epwc2.access(c, c)) {
+      lat = caches.access(ept.l1[c], (gpfn & 511) * 8);
+    } else {
+      if (!this.epwc3.access(c2, c2)) {
+        const c3 = gpfn >>> 27;
+        if (!this.epwc4.access(c3, c3)) {
+          lat += caches.access(ept.root, (c3 & 511) * 8);
+          refs++;
+        }
+        lat += caches.access(ept.l3[c3], (c2 & 511) * 8);
+        refs++;
+      }
+      lat += caches.access(ept.l2[c2], (c & 511) * 8);
+      if (!large) {
+        lat += caches.access(ept.l1[c], (gpfn & 511) * 8);
+        refs++;
+      }
     }
-    this.ntlb.insert(nkey, nhint);
+    this.walkLat += lat;
+    this.walkRefs += refs;
     return true;
+  }
+
+  /** Nested walk of a frame the host has not backed: it stops at the first non-present EPT entry. */
+  private nestedUnbacked(gpfn: number): boolean {
+    for (let level = 4; level >= this.eptLeaf; level--) {
+      const hp = this.ept.tableFrame(gpfn, level);
+      if (hp < 0) break;
+      this.ref(hp, this.eptSlot(gpfn, level) * 8);
+    }
+    this.faultGpfn = gpfn;
+    return false;
   }
 
   private eptSlot(gpfn: number, level: number): number {
@@ -290,9 +338,10 @@ export class PageWalker {
     return gpfn & 511;
   }
 
-  private walkNested(write: boolean, start: number, leafLevel: number): number {
-    const vpn = this.kVpn;
+  /** `inPage`: the VPN's index within its 2 MB page. */
+  private walkNested(write: boolean, start: number, leafLevel: number, inPage: number): number {
     const pool = this.pool;
+    const hpfnOf = this.mem.hpfnOf;
     for (let level = start; level >= 1; level--) {
       const t = this.pathT[level];
       const s = this.pathS[level];
@@ -301,7 +350,8 @@ export class PageWalker {
         this.faultOnTable = true;
         return R_EPT_VIOLATION;
       }
-      this.ref(this.mem.hpfnOf[tg], (s % SLOTS) * 8);
+      this.walkLat += this.caches.access(hpfnOf[tg], (s & (SLOTS - 1)) * 8);
+      this.walkRefs++;
       const e = pool.entry[s];
       if (e === 0) return R_PF;
       if (level === leafLevel) {
@@ -314,7 +364,7 @@ export class PageWalker {
           this.faultMmio = e - 1;
           return this.ept.mmioInstalled[e - 1] !== 0 ? R_EPT_MISCONFIG : R_EPT_VIOLATION;
         }
-        const gpfn = level === 2 ? e - 1 + (vpn % 512) : e - 1;
+        const gpfn = level === 2 ? e - 1 + inPage : e - 1;
         if (!this.nested(gpfn)) return R_EPT_VIOLATION;
         return R_OK;
       }
