@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../core/report/htmlReport';
 
 /** What a page needs: its bundle and stylesheet under `dist/webview/`, and a title. */
 export interface WebviewPage {
@@ -30,10 +31,7 @@ export function makeNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml };
 
 /** Builds the page; the body is an empty `#app` that the bundle fills (with textContent only). */
 export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {

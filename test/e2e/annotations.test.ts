@@ -198,6 +198,9 @@ describe('Source annotations in the real VS Code workbench (code-server + chromi
     assert.ok(text.includes('Guest page faults (shadow paging)'), text);
     // The table is a real table, not Markdown source.
     assert.ok((await hover.locator('table td').count()) >= 3, 'the hover has no rendered table');
+    // Per-site timing: mean and p95 of the line's exits, not "n/a".
+    assert.match(text, /mean [\d.]+ (ns|µs|ms) · p95 [\d.]+ (ns|µs|ms)/);
+    await page.waitForTimeout(400); // the hover fades in: let it settle before the screenshot
     await shot(page, 'annotations-02-hover');
     // The command link is trusted (only the chart commands are): it opens the summary of the trace.
     await hover.locator('a', { hasText: 'Open trace summary' }).click();

@@ -32,3 +32,15 @@ export function themeColor(variable: string, fallback: string): string {
   const value = getComputedStyle(document.body).getPropertyValue(variable).trim();
   return value || fallback;
 }
+
+/** Shows `text` in the page's one status line (`#status`, made on first use), e.g. "Chart drawn" or an error. */
+export function setStatus(app: HTMLElement, text: string, className = 'status'): void {
+  let status = document.getElementById('status');
+  if (!status) {
+    status = el('p');
+    status.id = 'status';
+    app.append(status);
+  }
+  status.className = className;
+  status.textContent = text;
+}

@@ -11,7 +11,7 @@ import { comparisonToMarkdown, compareTables, tableToCsv, tableToMarkdown, type 
 import { COMPARE_PAYLOAD_VERSION, type ComparePayload } from '../../core/compare/payload';
 import { REPORT_DATA_ID } from '../../core/report/htmlReport';
 import type { CompareHostMessage } from '../../shared/protocol';
-import { append, el, themeColor } from '../common/dom';
+import { append, el, setStatus as showStatus, themeColor } from '../common/dom';
 import { formatBytes } from '../../core/format';
 import { categoryChart, deltaChart, histogramChart, timelineChart } from './compareCharts';
 import { button, chartFrame, compareTableElement, headerSection, select, toolbar, whatIfBlock } from './compareView';
@@ -24,14 +24,7 @@ let state: PageState = host.loadState() ?? { metric: 'exits', deltaTrace: 1 };
 const charts = new Map<string, Chart>();
 
 function setStatus(text: string, className = 'status'): void {
-  let status = document.getElementById('status');
-  if (!status) {
-    status = el('p');
-    status.id = 'status';
-    app.append(status);
-  }
-  status.className = className;
-  status.textContent = text;
+  showStatus(app, text, className);
 }
 
 function save(next: Partial<PageState>): void {

@@ -16,7 +16,7 @@ import {
   type SummaryPageRequest,
   type WebviewToHostMessage,
 } from '../../shared/protocol';
-import { append, el } from '../common/dom';
+import { append, el, setStatus as showStatus } from '../common/dom';
 import { CategoryChart, type ChartMetric } from './categoryChart';
 import { formatBytes, formatCount } from '../../core/format';
 import { categoriesSection, headerSection, idleSection, reasonsSection, sitesSection, warningsSection } from './summaryView';
@@ -48,14 +48,7 @@ function request(type: 'ready' | 'refresh'): void {
 }
 
 function setStatus(text: string, className = 'status'): void {
-  let status = document.getElementById('status');
-  if (!status) {
-    status = el('p');
-    status.id = 'status';
-    app.append(status);
-  }
-  status.className = className;
-  status.textContent = text;
+  showStatus(app, text, className);
 }
 
 /** A button that sends a request to the host. */
