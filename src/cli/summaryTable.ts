@@ -129,10 +129,11 @@ function siteSection(s: TraceSummary, top: number): string[] {
     String(site.exits),
     formatPct(site.exits, s.exits),
     formatDuration(site.totalNs),
+    site.timing ? formatDuration(site.timing.p95Ns) : '-',
     Object.entries(site.byCategory)
       .map(([c, n]) => `${c}:${n}`)
       .join(' '),
     site.vcpus.join(','),
   ]);
-  return [`Top ${sites.length} of ${s.siteCount} guest RIPs by exits:`, ...layout(['RIP', 'Exits', 'Exits%', 'Host time', 'Categories', 'vCPUs'], rows, [0, 4, 5])];
+  return [`Top ${sites.length} of ${s.siteCount} guest RIPs by exits:`, ...layout(['RIP', 'Exits', 'Exits%', 'Host time', 'p95', 'Categories', 'vCPUs'], rows, [0, 5, 6])];
 }

@@ -103,6 +103,8 @@ export function sitesSection(s: TraceSummary): HTMLElement | undefined {
     site.file && site.line ? `${site.file}:${site.line}` : site.symbol ? `${site.symbol}+0x${(site.offset ?? 0).toString(16)}` : '—',
     site.rip,
     formatCount(site.exits),
+    formatNs(site.timing?.meanNs),
+    formatNs(site.timing?.p95Ns),
     Object.entries(site.byCategory)
       .map(([c, n]) => `${c} ${n}`)
       .join(', '),
@@ -110,7 +112,7 @@ export function sitesSection(s: TraceSummary): HTMLElement | undefined {
   return append(
     el('section'),
     el('h2', undefined, `Hot sites (top ${rows.length} of ${formatCount(s.siteCount)})`),
-    table(['Source', 'Guest RIP', 'Exits', 'Categories'], rows, [2]),
+    table(['Source', 'Guest RIP', 'Exits', 'Mean host time', 'p95', 'Categories'], rows, [2, 3, 4]),
   );
 }
 
