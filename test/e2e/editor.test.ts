@@ -86,11 +86,24 @@ async function showTracesView(page: Page): Promise<void> {
   if ((await hotSites.count()) > 0) await hotSites.first().click();
 }
 
-/** Explorer context menu → Open With…, retried: a click while the menu still animates in can be lost. */
+/**
+ * Runs `label` from the Explorer context menu of `row`, as the compare e2e does: select the row (unless
+ * told not to), open the menu, let it settle, click the item (a click while the menu still animates in
+ * can be lost).
+ */
+async function explorerMenu(page: Page, row: Locator, label: string, select = true): Promise<void> {
+  if (select) await row.click();
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: label }).first();
+  await item.waitFor();
+  await page.waitForTimeout(300);
+  await item.click();
+}
+
+/** Explorer context menu → Open With…, retried until its quick pick shows. */
 async function openWithFromExplorer(page: Page, row: Locator): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Open With...' }).first().click();
+    await explorerMenu(page, row, 'Open With...');
     try {
       await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 });
       return;
@@ -361,8 +374,8 @@ describe('Trace files in the real VS Code editor (code-server + chromium)', func
       await page.keyboard.press('Control+Shift+E');
       const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'aa-unreadable.txt' }).first();
       await row.waitFor();
-      await row.click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Open Trace Summary' }).first().click();
+      // Not selected first: a click on a dangling link opens VS Code's "file not found" dialog.
+      await explorerMenu(page, row, 'Open Trace Summary', false);
       const view = await webviewWithHeading(page, 'traces/aa-unreadable.txt');
       const error = view.locator('#status.error');
       await error.waitFor();
