@@ -200,3 +200,39 @@ export function asciiString(buf: Uint8Array, start: number, end: number): string
   }
   return s;
 }
+
+/**
+ * The decimal value of the n ASCII digits at p, or -1 if any byte is not a digit. Four digits at a
+ * time: a word is all digits when every byte's high nibble is 3 and stays 3 after adding 6; then two
+ * multiply-adds fold "1234" into 1234. Exact for n ≤ 15, like the digit-by-digit loop.
+ */
+export function digitsAt(buf: Uint8Array, dv: DataView, p: number, n: number): number {
+  let v = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const w = dv.getInt32(p + i, true);
+    if ((w & 0xf0f0f0f0) !== 0x30303030 || ((w + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) return -1;
+    const d = w - 0x30303030;
+    const x = (d * 10 + (d >>> 8)) & 0x00ff00ff;
+    v = v * 10000 + (x & 0xff) * 100 + (x >>> 16);
+  }
+  for (; i < n; i++) {
+    const d = buf[p + i] - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Index of the first `\n` in [p, end), or -1: four bytes at a time (a word holds a `\n` when
+ * w ^ 0x0a0a0a0a has a zero byte), then byte by byte.
+ */
+export function newlineAt(buf: Uint8Array, dv: DataView, p: number, end: number): number {
+  for (; p + 4 <= end; p += 4) {
+    const x = dv.getInt32(p, true) ^ 0x0a0a0a0a;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+  }
+  for (; p < end; p++) if (buf[p] === 10) return p;
+  return -1;
+}

@@ -19,7 +19,7 @@
  * accepting a line, except its own memos.
  */
 import type { ByteInterner } from './interning';
-import { scan, scanHex, skipPadding } from './bytes';
+import { digitsAt, newlineAt, scan, scanHex, skipPadding } from './bytes';
 import { ByteMemo, MIN_MEMO_BYTES } from './byteMemo';
 import type { ExitKeyTable } from './exitKeys';
 import { fastGen2Tail, GEN2_TAIL_LENGTH } from './gen2Tail';
@@ -44,6 +44,9 @@ const W_SPACES = 0x20202020;
 /** Eight spaces read as a little-endian double. */
 const D_SPACES = new DataView(new Uint8Array(8).fill(32).buffer).getFloat64(0, true);
 
+/** log2 of the number of region-length guesses (by the first 8 bytes of a region: the reason). */
+const LENGTH_BITS = 8;
+
 /** POW10[i] = 10^(9-i): the ns multiplier of a fraction with i digits (as envelope.ts). */
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
 
@@ -52,29 +55,6 @@ interface PrefixInfo {
   readonly tid: number;
   readonly hostCpu: number;
   readonly comm: string | undefined;
-}
-
-/**
- * The decimal value of the n ASCII digits at p, or -1 if any byte is not a digit. Four digits at a
- * time: a word is all digits when every byte's high nibble is 3 and stays 3 after adding 6; then two
- * multiply-adds fold "1234" into 1234. Exact for n ≤ 15, like the digit-by-digit loop.
- */
-function digitsAt(buf: Uint8Array, dv: DataView, p: number, n: number): number {
-  let v = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const w = dv.getInt32(p + i, true);
-    if ((w & 0xf0f0f0f0) !== 0x30303030 || ((w + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) return -1;
-    const d = w - 0x30303030;
-    const x = (d * 10 + (d >>> 8)) & 0x00ff00ff;
-    v = v * 10000 + (x & 0xff) * 100 + (x >>> 16);
-  }
-  for (; i < n; i++) {
-    const d = buf[p + i] - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }
 
 /**
@@ -104,6 +84,10 @@ export class FastLineReader {
   siteKey = -1;
   /** True when the last read() gave up before the event: the general path should teach() its prefix. */
   wantsPrefix = false;
+  /** Where the line readLine() accepted ends: the index of its `\n`. */
+  lineEnd = -1;
+  /** Length of the last gen-2 region read(), by a hash of its first 8 bytes: readLine()'s guess. */
+  private readonly regionLengths = new Int32Array(1 << LENGTH_BITS);
 
   constructor(
     private readonly reasons: ByteInterner<ReasonToken>,
@@ -115,6 +99,22 @@ export class FastLineReader {
    * EV_ENTRY or EV_NONE (not a line for the fast path).
    */
   read(buf: Uint8Array, dv: DataView, start: number, end: number, f: ExitFields): number {
+    return this.readAt(buf, dv, start, end, f, true);
+  }
+
+  /**
+   * read() for a line whose end is not known yet: the line starts at `start` and its `\n` must lie
+   * before `limit`. Accepts only a line whose every byte up to a `\n` it checked (so none is a
+   * newline), then sets lineEnd to that `\n`; the result is what read() gives on [start, lineEnd).
+   * This spares the splitter's search for the newline on the lines that dominate big traces. EV_NONE
+   * means "not decided here": the caller finds the end and calls read().
+   */
+  readLine(buf: Uint8Array, dv: DataView, start: number, limit: number, f: ExitFields): number {
+    return this.readAt(buf, dv, start, limit, f, false);
+  }
+
+  /** read() (`known`: `end` is the line's end) or readLine() (`end` is only a bound). */
+  private readAt(buf: Uint8Array, dv: DataView, start: number, end: number, f: ExitFields, known: boolean): number {
     this.wantsPrefix = true;
     let off = this.off0;
     if (off < MIN_MEMO_BYTES || start + off >= end || !this.prefixes.lookup(dv, start, off)) {
@@ -147,7 +147,7 @@ export class FastLineReader {
     let ev: number;
     if (w === W_EXIT && buf[p + 8] === 58) {
       ev = EV_EXIT;
-      if (!this.exitPayload(buf, dv, p + 9, end, f)) return EV_NONE;
+      if (!this.exitPayload(buf, dv, p + 9, end, f, known)) return EV_NONE;
     } else if (w === W_ENTR && buf[p + 8] === 121 /* y */ && buf[p + 9] === 58) {
       ev = EV_ENTRY;
       // As decodeEntryPayload: `vcpu`, blanks, 1–15 digits that end at end, a blank or `,`.
@@ -164,7 +164,21 @@ export class FastLineReader {
         vcpu = vcpu * 10 + d;
         p++;
       }
-      if (p === digits || p - digits > 15 || (p < end && buf[p] !== 32 && buf[p] !== 9 && buf[p] !== 44)) return EV_NONE;
+      if (p === digits || p - digits > 15) return EV_NONE;
+      if (known) {
+        if (p < end && buf[p] !== 32 && buf[p] !== 9 && buf[p] !== 44) return EV_NONE;
+      } else {
+        // The rest of the line is not read (`, rip 0x…`), only searched for its newline. A `\r`
+        // right after the digits is left to read(), which strips it first.
+        if (p >= end) return EV_NONE;
+        const c = buf[p];
+        if (c !== 10) {
+          if (c !== 32 && c !== 9 && c !== 44) return EV_NONE;
+          p = newlineAt(buf, dv, p + 1, end);
+          if (p < 0) return EV_NONE;
+        }
+        this.lineEnd = p;
+      }
       this.vcpu = vcpu;
     } else return EV_NONE;
     this.timeNs = this.tsNs;
@@ -232,8 +246,11 @@ export class FastLineReader {
     return true;
   }
 
-  /** A kvm_exit payload from `p` in one of the fast shapes into f, token and siteKey; false for any other. */
-  private exitPayload(buf: Uint8Array, dv: DataView, p: number, end: number, f: ExitFields): boolean {
+  /**
+   * A kvm_exit payload from `p` in one of the fast shapes into f, token and siteKey; false for any
+   * other. Unless `known`, `end` is only a bound and the gen-2 shape alone is tried (readLine()).
+   */
+  private exitPayload(buf: Uint8Array, dv: DataView, p: number, end: number, f: ExitFields, known: boolean): boolean {
     p = skipPadding(buf, dv, p, end);
     if (p + 24 > end) return false;
     f.vcpu = -1;
@@ -247,16 +264,19 @@ export class FastLineReader {
     f.incomplete = false;
     f.error = undefined;
     const w = dv.getInt32(p, true);
-    if (w === W_VCPU) return this.gen2Payload(buf, dv, p, end, f);
-    if (w === W_REAS) return this.gen1Payload(buf, dv, p, end, f);
+    if (w === W_VCPU) return this.gen2Payload(buf, dv, p, end, f, known);
+    if (w === W_REAS && known) return this.gen1Payload(buf, dv, p, end, f);
     return false;
   }
 
   /**
    * `vcpu N reason R rip 0xH` + the exact gen-2 tail, as fastGen2Head + fastGen2Tail accept it (the
    * reason ends at the first space). The region `R rip 0xH` ends where the 93-byte tail begins.
+   * Unless `known`, the line's end is predicted: the region is as long as the last one that began
+   * with the same 8 bytes (a reason's RIPs have one width), and it is accepted only when the memo
+   * holds exactly those bytes, a valid tail follows, and then a `\n`.
    */
-  private gen2Payload(buf: Uint8Array, dv: DataView, p: number, end: number, f: ExitFields): boolean {
+  private gen2Payload(buf: Uint8Array, dv: DataView, p: number, end: number, f: ExitFields, known: boolean): boolean {
     if (buf[p + 4] !== 32) return false;
     let q = p + 5;
     const digits = q;
@@ -267,9 +287,15 @@ export class FastLineReader {
       vcpu = vcpu * 10 + d;
       q++;
     }
-    if (q === digits || q - digits > 15 || q + 8 > end || dv.getInt32(q, true) !== W__REA || dv.getInt32(q + 4, true) !== W_SON_) return false;
+    if (q === digits || q - digits > 15 || q + 16 > end || dv.getInt32(q, true) !== W__REA || dv.getInt32(q + 4, true) !== W_SON_) return false;
     const rs = q + 8;
-    const re = end - GEN2_TAIL_LENGTH;
+    const slot = Math.imul(dv.getInt32(rs, true) ^ Math.imul(dv.getInt32(rs + 4, true), 0x85ebca6b), 0x9e3779b1) >>> (32 - LENGTH_BITS);
+    let re: number;
+    if (known) re = end - GEN2_TAIL_LENGTH;
+    else {
+      re = rs + this.regionLengths[slot];
+      if (re + GEN2_TAIL_LENGTH >= end || buf[re + GEN2_TAIL_LENGTH] !== 10) return false;
+    }
     const len = re - rs;
     const regions = this.regions;
     if (len < MIN_MEMO_BYTES || len > regions.maxBytes) return false;
@@ -278,7 +304,8 @@ export class FastLineReader {
       token = regions.object as ReasonToken;
       this.siteKey = regions.int;
     } else {
-      // First time for this region: parse and validate it as fastGen2Head would.
+      // First time for this region (read() only: its end is certain): parse and validate it as fastGen2Head would.
+      if (!known) return false;
       let sp = rs;
       while (sp < re && buf[sp] !== 32) sp++;
       if (sp === rs || sp + 7 > re || dv.getInt32(sp, true) !== W__RIP || buf[sp + 4] !== 32 || buf[sp + 5] !== 48 || buf[sp + 6] !== 120) return false;
@@ -291,6 +318,8 @@ export class FastLineReader {
       if (!fastGen2Tail(buf, dv, re, f)) return false;
       token.rememberTail(dv, re, f);
     }
+    if (known) this.regionLengths[slot] = len;
+    else this.lineEnd = re + GEN2_TAIL_LENGTH;
     f.vcpu = vcpu;
     this.token = token;
     return true;

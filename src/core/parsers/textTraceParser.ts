@@ -69,6 +69,8 @@ export class TextTraceParser implements TraceParser {
   private readonly fast = new FastLineReader(this.reasons, this.keys);
   private readonly fastOn: boolean;
   private fastCount = 0;
+  /** Whether the splitter's next line goes to fastLineAt first: the last line was a fast one. */
+  private speculate = false;
   /** ISA evidence: set by the first reason name only one ISA uses (or by a header). */
   private isa: Isa | undefined;
   private lastTimeNs = 0;
@@ -96,6 +98,8 @@ export class TextTraceParser implements TraceParser {
     this.splitter = new LineSplitter(
       (buf, start, end, line) => this.onLine(buf, start, end, line),
       (line, max) => this.sink.warning({ line, message: `line longer than ${max} bytes; skipped` }),
+      undefined,
+      this.fastOn ? (buf, start, limit, line) => this.fastLineAt(buf, start, limit, line) : undefined,
     );
   }
 
@@ -119,21 +123,43 @@ export class TextTraceParser implements TraceParser {
     this.asm.flush();
   }
 
+  /**
+   * The splitter's first try at a line: the fast path without the line's end (FastLineReader.readLine).
+   * Tried only while the previous line took the fast path, so that input the fast path rejects is not
+   * read twice line after line. Returns the line's `\n`, or -1 (the splitter then calls onLine).
+   */
+  private fastLineAt(buf: Uint8Array, start: number, limit: number, line: number): number {
+    if (!this.speculate || this.pending !== undefined) return -1;
+    const fl = this.fast;
+    const ev = fl.readLine(buf, this.dataView(buf), start, limit, this.f);
+    if (ev === EV_NONE) {
+      this.speculate = false;
+      return -1;
+    }
+    this.fastAccept(ev, line);
+    return fl.lineEnd;
+  }
+
+  /** Counts a line the fast path read (EV_EXIT or EV_ENTRY, as FastLineReader describes it). */
+  private fastAccept(ev: number, line: number): void {
+    const fl = this.fast;
+    this.fastCount++;
+    if (ev === EV_EXIT) {
+      this.lastTimeNs = this.exitTimeNs = fl.timeNs;
+      this.openExit(fl.token, fl.siteKey, line, true, fl.tid, fl.hostCpu, fl.comm, undefined);
+    } else {
+      this.lastTimeNs = this.asm.entryTimeNs = fl.timeNs;
+      this.asm.entry(fl.vcpu, fl.tid, true);
+    }
+  }
+
   private onLine(buf: Uint8Array, start: number, end: number, line: number): void {
     if (end > start && buf[end - 1] === 13) end--;
     if (this.fastOn && this.pending === undefined) {
-      const fl = this.fast;
-      const ev = fl.read(buf, this.dataView(buf), start, end, this.f);
-      if (ev === EV_EXIT) {
-        this.fastCount++;
-        this.lastTimeNs = this.exitTimeNs = fl.timeNs;
-        this.openExit(fl.token, fl.siteKey, line, true, fl.tid, fl.hostCpu, fl.comm, undefined);
-        return;
-      }
-      if (ev === EV_ENTRY) {
-        this.fastCount++;
-        this.lastTimeNs = this.asm.entryTimeNs = fl.timeNs;
-        this.asm.entry(fl.vcpu, fl.tid, true);
+      const ev = this.fast.read(buf, this.dataView(buf), start, end, this.f);
+      if (ev !== EV_NONE) {
+        this.speculate = true;
+        this.fastAccept(ev, line);
         return;
       }
     }
