@@ -14,6 +14,10 @@
  *              `reason R rip 0xH[ info A B]` (gen 0 / gen 1 / plugin without a function name)
  *   kvm_entry  `vcpu N` followed by end, a blank or `,`
  *
+ * readLine() reads the same lines before anyone searched for their newline (the splitter asks it
+ * first): a gen-2 exit ends a tail after a region as long as the last one of its reason, an entry at
+ * the first newline after its vCPU. So the bytes of those lines are read once, not twice.
+ *
  * Invariant: for every line it accepts, the result is what the general path would give (the tests
  * compare both ways on every fixture and on mutated lines). It changes no parser state before
  * accepting a line, except its own memos.
