@@ -8,6 +8,7 @@ import { strict as assert } from 'assert';
 import type { TraceSink } from '../../../src/core/model/trace';
 import { LineSplitter } from '../../../src/core/parsers/lineSplitter';
 import { TextTraceParser } from '../../../src/core/parsers/textTraceParser';
+import { feed } from './helpers';
 import { syntheticTrace } from './syntheticTrace';
 
 interface Run {
@@ -24,13 +25,7 @@ function run(text: string, fastPath: boolean, cuts: readonly number[] = []): Run
   const sink: TraceSink = { exit: (r) => records.push(JSON.parse(JSON.stringify(r))), warning: (w) => warnings.push(w) };
   const parser = new TextTraceParser('perf-script', sink, { fastPath });
   const bytes = new TextEncoder().encode(text);
-  let at = 0;
-  for (const cut of cuts) {
-    parser.push(bytes.subarray(at, cut));
-    at = cut;
-  }
-  parser.push(bytes.subarray(at));
-  parser.end();
+  feed(parser, bytes, cuts);
   return { records, warnings, fast: parser.fastLines, lines: parser.lines };
 }
 

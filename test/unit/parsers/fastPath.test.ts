@@ -11,7 +11,7 @@ import type { TraceSummary } from '../../../src/core/model/summary';
 import type { TraceFormat, TraceSink } from '../../../src/core/model/trace';
 import { createParser, detectFormat } from '../../../src/core/parsers/index';
 import { TextTraceParser } from '../../../src/core/parsers/textTraceParser';
-import { fixture, fixtureFiles, type Collected } from './helpers';
+import { feed, fixture, fixtureFiles, type Collected } from './helpers';
 import { mulberry32, mutateLines, syntheticTrace, type SyntheticLayout } from './syntheticTrace';
 
 const TEXT_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf-script'];
@@ -26,16 +26,6 @@ function collect(bytes: Uint8Array, format: TraceFormat, fastPath: boolean, cuts
   }, { fastPath });
   feed(parser, bytes, cuts);
   return { ...out, fast: parser.fastLines, lines: parser.lines };
-}
-
-function feed(parser: { push(c: Uint8Array): void; end(): void }, bytes: Uint8Array, cuts: readonly number[]): void {
-  let at = 0;
-  for (const cut of cuts) {
-    parser.push(bytes.subarray(at, cut));
-    at = cut;
-  }
-  parser.push(bytes.subarray(at));
-  parser.end();
 }
 
 /** The summary when every exit reaches the builder as an ExitRecord (a sink without compactExit). */

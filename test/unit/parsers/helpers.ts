@@ -35,6 +35,17 @@ function plain<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/** Pushes `bytes` into `parser` cut at the offsets `cuts` (ascending), then ends it. */
+export function feed(parser: { push(c: Uint8Array): void; end(): void }, bytes: Uint8Array, cuts: readonly number[] = []): void {
+  let at = 0;
+  for (const cut of cuts) {
+    parser.push(bytes.subarray(at, cut));
+    at = cut;
+  }
+  parser.push(bytes.subarray(at));
+  parser.end();
+}
+
 /**
  * Parses `bytes` with `format` (detected from the bytes when absent), feeding the chunks that
  * `cuts` (ascending byte offsets) delimit.
@@ -48,13 +59,7 @@ export function parseBytes(bytes: Uint8Array, format?: TraceFormat, cuts: readon
     table: (t) => out.tables.push(plain(t)),
     meta: (m) => out.metas.push(plain(m)),
   });
-  let at = 0;
-  for (const cut of cuts) {
-    parser.push(bytes.subarray(at, cut));
-    at = cut;
-  }
-  parser.push(bytes.subarray(at));
-  parser.end();
+  feed(parser, bytes, cuts);
   return out;
 }
 
