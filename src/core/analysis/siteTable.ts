@@ -7,7 +7,7 @@
  * and category. Other pairs and vCPUs ≥ 32 go to side maps.
  */
 import type { SiteSummary } from '../model/summary';
-import { COARSE_BUCKETS, COARSE_SHIFT, SITE_TIMING_LIMIT, siteTiming } from './siteTiming';
+import { SITE_TIMING_LIMIT, SiteTimings } from './siteTiming';
 
 const INITIAL_CAPACITY = 1024;
 
@@ -30,10 +30,8 @@ export class SiteTable {
   private data = new Float64Array(INITIAL_CAPACITY * STRIDE);
   private readonly otherPairs = new Map<number, Map<number, number>>();
   private readonly highVcpus = new Map<number, Set<number>>();
-  /** Coarse host-time histograms of the first SITE_TIMING_LIMIT sites, COARSE_BUCKETS each (grown on demand). */
-  private timing = new Uint32Array(0);
-  /** Exact min and max host time of the same sites (pairs of doubles). */
-  private timingRange = new Float64Array(0);
+  /** Host-time histograms of the first SITE_TIMING_LIMIT sites. */
+  private readonly timings = new SiteTimings();
 
   /** Distinct RIPs seen. */
   get size(): number {
@@ -66,30 +64,7 @@ export class SiteTable {
       if (vcpu < 32) d[o + VCPU_MASK] = d[o + VCPU_MASK] | (1 << vcpu);
       else this.addHighVcpu(i, vcpu);
     }
-    if (bucket >= 0 && i < SITE_TIMING_LIMIT) this.addTiming(i, bucket, durationNs);
-  }
-
-  private addTiming(i: number, bucket: number, durationNs: number): void {
-    const at = i * COARSE_BUCKETS;
-    if (at >= this.timing.length) this.growTiming(i);
-    this.timing[at + (bucket >> COARSE_SHIFT)]++;
-    const range = this.timingRange;
-    if (durationNs < range[2 * i]) range[2 * i] = durationNs;
-    if (durationNs > range[2 * i + 1]) range[2 * i + 1] = durationNs;
-  }
-
-  private growTiming(i: number): void {
-    const sites = Math.min(SITE_TIMING_LIMIT, Math.max(INITIAL_CAPACITY, 2 * (i + 1)));
-    const counters = new Uint32Array(sites * COARSE_BUCKETS);
-    counters.set(this.timing);
-    this.timing = counters;
-    const range = new Float64Array(sites * 2);
-    range.set(this.timingRange);
-    for (let k = this.timingRange.length; k < range.length; k += 2) {
-      range[k] = Infinity;
-      range[k + 1] = -Infinity;
-    }
-    this.timingRange = range;
+    if (bucket >= 0 && i < SITE_TIMING_LIMIT) this.timings.add(i, bucket, durationNs);
   }
 
   /** Counts one exit at `rip` (lookup, insert when new, record). */
@@ -182,7 +157,7 @@ export class SiteTable {
     const vcpus: number[] = [];
     for (let v = 0; v < 32; v++) if ((mask >>> v) & 1) vcpus.push(v);
     for (const v of [...(this.highVcpus.get(i) ?? [])].sort((a, b) => a - b)) vcpus.push(v);
-    const timing = i * COARSE_BUCKETS < this.timing.length ? siteTiming(this.timing, i * COARSE_BUCKETS, d[o + TOTAL_NS], this.timingRange[2 * i], this.timingRange[2 * i + 1]) : undefined;
+    const timing = i < SITE_TIMING_LIMIT ? this.timings.timing(i, d[o + TOTAL_NS]) : undefined;
     return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus, ...(timing ? { timing } : {}) };
   }
 }
