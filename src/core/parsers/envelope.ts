@@ -6,6 +6,8 @@
  *   ftrace 2.6.3x         `<comm>-<pid> [cpu] sec.usec: event:`           (no irq flags)
  *   trace-cmd report      `<comm>-<pid> [cpu] sec.usec: event:   payload` (padded event column)
  *   perf script           `<comm> <tid> [cpu] sec.usec|sec.nsec: sys:event: payload`, also `pid/tid`
+ *   perf-prof             `<date> <time> <comm> <tid> <flags> [cpu] sec.usec: sys:event: payload`
+ *   perf trace            `<msec> <comm>/<tid> sys:event:payload` (a time in milliseconds, no colon)
  *   trimmed lines         `[cpu] sec.usec: …` and `sec.usec: …`
  * and the bare `event: payload` of mails (no envelope at all), after mail quotes and indentation.
  */
@@ -70,11 +72,12 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
     // `perf script -F +period` prints the sample period between the time and the event.
     const digitsEnd = p;
     while (p >= start && buf[p] >= 48 && buf[p] <= 57) p--;
+    if (p >= start && buf[p] === 47 /* / */) return parsePerfTraceEnvelope(buf, start, digitsEnd, env);
     if (p < start || !isBlank(buf[p]) || digitsEnd - p > 20) return false;
     while (p >= start && isBlank(buf[p])) p--;
     if (p < start) return false;
   }
-  if (buf[p] !== COLON) return false;
+  if (buf[p] !== COLON) return parsePerfTraceEnvelope(buf, start, p, env);
   // Timestamp `sec[.frac]` read backwards in one pass; integer arithmetic keeps ns exact:
   // 2323301.150469 → 2323301150469000.
   const tsEnd = p;
@@ -139,6 +142,14 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
   p--;
   while (p >= start && isBlank(buf[p])) p--;
   if (p < start) return true;
+  if (buf[p] !== 41 /* ) */ && !(buf[p] >= 48 && buf[p] <= 57)) {
+    // perf-prof prints the irq-flags column before the [cpu], not after it.
+    const flagsEnd = p;
+    while (p >= start && !isBlank(buf[p])) p--;
+    if (flagsEnd - p > 8 || p < start) return false;
+    while (p >= start && isBlank(buf[p])) p--;
+    if (p < start) return false;
+  }
   if (buf[p] === 41 /* ) */) {
     // ftrace record-tgid column `(  123)` / `(-----)`.
     while (p >= start && buf[p] !== 40 /* ( */) p--;
@@ -168,9 +179,78 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
   // ftrace joins comm-pid with '-'; perf separates them with blanks. Either way the comm is the rest.
   let commEnd = p;
   while (commEnd > start && isBlank(buf[commEnd - 1])) commEnd--;
-  if (commEnd > start) {
-    env.commStart = start;
+  const commStart = afterDateTime(buf, start, commEnd);
+  if (commEnd > commStart) {
+    env.commStart = commStart;
     env.commEnd = commEnd;
   }
+  return true;
+}
+
+/** Whether [p, p + pattern.length) matches `pattern`, where `9` stands for any digit. */
+function matchesDigits(buf: Uint8Array, p: number, pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = buf[p + i];
+    const want = pattern.charCodeAt(i);
+    if (want === 57 /* 9 */ ? !(c >= 48 && c <= 57) : c !== want) return false;
+  }
+  return true;
+}
+
+/**
+ * After a leading wall-clock stamp `YYYY-mm-dd HH:MM:SS[.frac] ` (perf-prof), the index of what
+ * follows it; `start` when there is none.
+ */
+function afterDateTime(buf: Uint8Array, start: number, end: number): number {
+  const stamp = '9999-99-99 99:99:99';
+  if (end - start <= stamp.length || !matchesDigits(buf, start, stamp)) return start;
+  let p = start + stamp.length;
+  if (buf[p] === 46 /* . */) {
+    p++;
+    while (p < end && buf[p] >= 48 && buf[p] <= 57) p++;
+  }
+  if (p >= end || !isBlank(buf[p])) return start;
+  while (p < end && isBlank(buf[p])) p++;
+  return p;
+}
+
+/**
+ * `perf trace`'s envelope in [start, last]: `<msec> <comm>/<tid>`, the time in milliseconds since the
+ * start of the session (up to 6 decimals), the comm possibly with blanks and slashes (`CPU 0/KVM`).
+ */
+function parsePerfTraceEnvelope(buf: Uint8Array, start: number, last: number, env: Envelope): boolean {
+  let p = last;
+  let tid = 0;
+  let mul = 1;
+  while (p >= start && buf[p] >= 48 && buf[p] <= 57) {
+    tid += (buf[p] - 48) * mul;
+    mul *= 10;
+    p--;
+  }
+  if (p === last || last - p > 10 || p < start || buf[p] !== 47 /* / */) return false;
+  const commEnd = p;
+  let q = start;
+  let ms = 0;
+  while (q < commEnd && buf[q] >= 48 && buf[q] <= 57) ms = ms * 10 + (buf[q++] - 48);
+  const intDigits = q - start;
+  if (intDigits === 0 || intDigits > 12) return false;
+  let ns = ms * 1e6;
+  if (buf[q] === 46 /* . */) {
+    const fracStart = ++q;
+    let frac = 0;
+    while (q < commEnd && buf[q] >= 48 && buf[q] <= 57) frac = frac * 10 + (buf[q++] - 48);
+    const fracDigits = q - fracStart;
+    if (fracDigits === 0 || fracDigits > 6) return false;
+    ns += frac * 10 ** (6 - fracDigits);
+  }
+  if (q >= commEnd || !isBlank(buf[q])) return false;
+  while (q < commEnd && isBlank(buf[q])) q++;
+  if (q >= commEnd) return false;
+  env.timeNs = ns;
+  env.timed = true;
+  env.tsStart = start;
+  env.tid = tid;
+  env.commStart = q;
+  env.commEnd = commEnd;
   return true;
 }

@@ -237,6 +237,25 @@ describe('envelopes (synthetic lines)', () => {
     assert.deepEqual(one(`  qemu-kvm  1240 [002] 17.000001:          1 kvm:kvm_exit: ${payload}`), { timeNs: 17000001000, tid: 1240, comm: 'qemu-kvm', hostCpu: 2, untimed: undefined });
   });
 
+  it('perf-prof: wall-clock stamp before the comm, irq flags before the [cpu]', () => {
+    assert.deepEqual(one(`2023-03-01 10:00:00.123456 qemu-kvm 27004 d.... [002] 12481.879000: kvm:kvm_exit: ${payload}`), { timeNs: 12481879000000, tid: 27004, comm: 'qemu-kvm', hostCpu: 2, untimed: undefined });
+    assert.deepEqual(one(`2023-03-01 10:00:00 CPU 1/KVM 27005 .N... [010] 5.000000001: kvm:kvm_exit: ${payload}`), { timeNs: 5000000001, tid: 27005, comm: 'CPU 1/KVM', hostCpu: 10, untimed: undefined });
+  });
+
+  it('perf trace: a time in milliseconds, comm/tid, no blank after the event', () => {
+    assert.deepEqual(one(`12481.879 qemu-system-x8/27004 kvm:kvm_exit:${payload}`), { timeNs: 12481879000, tid: 27004, comm: 'qemu-system-x8', hostCpu: undefined, untimed: undefined });
+    assert.deepEqual(one(`     0.012345 CPU 0/KVM/4000 kvm:kvm_exit: ${payload}`), { timeNs: 12345, tid: 4000, comm: 'CPU 0/KVM', hostCpu: undefined, untimed: undefined });
+    const r = parseText(['12481.879 qemu-system-x8/27004 kvm:kvm_exit:reason EPT_VIOLATION rip 0xffffffff8110ac58 info 181 0', '12481.881 qemu-system-x8/27004 kvm:kvm_entry:vcpu 1'].join('\n'));
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.records.length, 1);
+    assert.equal(r.records[0].category, 'ept');
+    assert.equal(r.records[0].vcpu, 1);
+    assert.equal(r.records[0].entryNs! - r.records[0].timeNs, 2000);
+    // Not an envelope: a slash with no comm, or no time in front.
+    assert.equal(parseText(`12481.879 /27004 kvm:kvm_exit: ${payload}`).records.length, 0);
+    assert.equal(parseText(`qemu/27004 kvm:kvm_exit: ${payload}`).records.length, 0);
+  });
+
   it('bare lines, mail quotes and indentation: untimed, no thread', () => {
     assert.deepEqual(one(`kvm_exit: ${payload}`), { timeNs: 0, tid: undefined, comm: undefined, hostCpu: undefined, untimed: true });
     assert.deepEqual(one(`> > kvm:kvm_exit: ${payload}`), { timeNs: 0, tid: undefined, comm: undefined, hostCpu: undefined, untimed: true });
