@@ -82,3 +82,23 @@ export function nextRender(exitlens: ExitLensApi, uri: vscode.Uri, timeoutMs = 3
     });
   });
 }
+
+/** The text of every hover VS Code's providers give at a position. */
+export async function hoverText(uri: vscode.Uri, line: number): Promise<string> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line - 1, 0))) ?? [];
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .filter((t) => t.includes('**ExitLens**'))
+    .join('\n');
+}
+
+/** Shows `uri` in `column` without taking focus (a pinned editor, not a preview). */
+export async function show(uri: vscode.Uri, column: vscode.ViewColumn): Promise<void> {
+  await vscode.window.showTextDocument(uri, { viewColumn: column, preview: false, preserveFocus: true });
+}
+
+/** Sets a workspace setting (undefined removes it). */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Workspace);
+}
