@@ -72,8 +72,12 @@ function ensureCli() {
   console.log('bench: building dist/cli.js (webpack --config-name cli)…');
   // dist/ is shared with the other build and test tiers: bundle under their lock when flock exists.
   const webpack = ['npx', 'webpack', '--mode', 'production', '--config-name', 'cli'];
-  const cmd = which('flock') ? ['flock', '/tmp/exitlens-build.lock', ...webpack] : webpack;
+  // A bounded wait: a caller that already holds the lock (a wrapper around this bench) would otherwise hang it.
+  const LOCK = '/tmp/exitlens-build.lock';
+  const LOCK_WAIT_S = 300;
+  const cmd = which('flock') ? ['flock', '-E', '75', '-w', String(LOCK_WAIT_S), LOCK, ...webpack] : webpack;
   const r = spawnSync(cmd[0], cmd.slice(1), { cwd: ROOT, stdio: 'inherit' });
+  if (r.status === 75) die(`${LOCK} stayed locked for ${LOCK_WAIT_S} s (another build, or a wrapper of this bench holding it): build dist/cli.js first, then run the bench`);
   if (r.status !== 0 || !fs.existsSync(CLI)) die('building dist/cli.js failed');
 }
 
