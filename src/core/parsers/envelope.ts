@@ -7,6 +7,7 @@
  *   trace-cmd report      `<comm>-<pid> [cpu] sec.usec: event:   payload` (padded event column)
  *   perf script           `<comm> <tid> [cpu] sec.usec|sec.nsec: sys:event: payload`, also `pid/tid`
  *   perf-prof             `<date> <time> <comm> <tid> <flags> [cpu] sec.usec: sys:event: payload`
+ *   perf script -F …      the same without `[cpu]` (`<comm> <tid> sec.usec: …`)
  *   perf trace            `<msec> <comm>/<tid> sys:event:payload` (a time in milliseconds, no colon)
  *   trimmed lines         `[cpu] sec.usec: …` and `sec.usec: …`
  * and the bare `event: payload` of mails (no envelope at all), after mail quotes and indentation.
@@ -119,37 +120,12 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
   env.tsStart = tsStart;
   while (p >= start && isBlank(buf[p])) p--;
   if (p < start) return true;
-  if (buf[p] !== 93 /* ] */) {
-    // irq-flags / preempt column (`d...`, `.....`, `dNh1.`): one short token before the timestamp.
-    const flagsEnd = p;
-    while (p >= start && !isBlank(buf[p])) p--;
-    if (flagsEnd - p > 8) return false;
-    while (p >= start && isBlank(buf[p])) p--;
-    if (p < start || buf[p] !== 93) return false;
+  if (!(buf[p] >= 48 && buf[p] <= 57)) {
+    p = cpuColumn(buf, start, p, env);
+    if (p === FAIL) return false;
+    if (p < start) return true;
   }
-  // [cpu]
-  p--;
-  let cpu = 0;
-  mul = 1;
-  const cpuEnd = p;
-  while (p >= start && buf[p] >= 48 && buf[p] <= 57) {
-    cpu += (buf[p] - 48) * mul;
-    mul *= 10;
-    p--;
-  }
-  if (p === cpuEnd || p < start || buf[p] !== 91 /* [ */ || cpuEnd - p > 7) return false;
-  env.cpu = cpu;
-  p--;
-  while (p >= start && isBlank(buf[p])) p--;
-  if (p < start) return true;
-  if (buf[p] !== 41 /* ) */ && !(buf[p] >= 48 && buf[p] <= 57)) {
-    // perf-prof prints the irq-flags column before the [cpu], not after it.
-    const flagsEnd = p;
-    while (p >= start && !isBlank(buf[p])) p--;
-    if (flagsEnd - p > 8 || p < start) return false;
-    while (p >= start && isBlank(buf[p])) p--;
-    if (p < start) return false;
-  }
+  // Else `perf script -F comm,tid,time,…` without the cpu column: the tid comes right before the time.
   if (buf[p] === 41 /* ) */) {
     // ftrace record-tgid column `(  123)` / `(-----)`.
     while (p >= start && buf[p] !== 40 /* ( */) p--;
@@ -185,6 +161,47 @@ export function parseEnvelope(buf: Uint8Array, start: number, evStart: number, e
     env.commEnd = commEnd;
   }
   return true;
+}
+
+/** What cpuColumn() returns for a prefix that is not an envelope (never a position: those are ≥ -1). */
+const FAIL = -2;
+
+/**
+ * Reads back from p over `[flags] [cpu] [flags]` (ftrace puts the irq flags after the cpu, perf-prof
+ * before it) into env.cpu; returns where the text before them ends (< start: nothing is left), or FAIL.
+ */
+function cpuColumn(buf: Uint8Array, start: number, p: number, env: Envelope): number {
+  if (buf[p] !== 93 /* ] */) {
+    // irq-flags / preempt column (`d...`, `.....`, `dNh1.`): one short token before the timestamp.
+    const flagsEnd = p;
+    while (p >= start && !isBlank(buf[p])) p--;
+    if (flagsEnd - p > 8) return FAIL;
+    while (p >= start && isBlank(buf[p])) p--;
+    if (p < start || buf[p] !== 93) return FAIL;
+  }
+  p--;
+  let cpu = 0;
+  let mul = 1;
+  const cpuEnd = p;
+  while (p >= start && buf[p] >= 48 && buf[p] <= 57) {
+    cpu += (buf[p] - 48) * mul;
+    mul *= 10;
+    p--;
+  }
+  if (p === cpuEnd || p < start || buf[p] !== 91 /* [ */ || cpuEnd - p > 7) return FAIL;
+  env.cpu = cpu;
+  p--;
+  while (p >= start && isBlank(buf[p])) p--;
+  if (p < start) return p;
+  if (buf[p] !== 41 /* ) */ && !(buf[p] >= 48 && buf[p] <= 57)) {
+    // perf-prof prints the irq-flags column before the [cpu], not after it.
+    const flagsEnd = p;
+    while (p >= start && !isBlank(buf[p])) p--;
+    if (flagsEnd - p > 8 || p < start) return FAIL;
+    while (p >= start && isBlank(buf[p])) p--;
+    if (p < start) return FAIL;
+  }
+  return p;
 }
 
 /** Whether [p, p + pattern.length) matches `pattern`, where `9` stands for any digit. */

@@ -233,6 +233,10 @@ describe('envelopes (synthetic lines)', () => {
     assert.deepEqual(one(`       fc_vcpu 1  599500 [039] 1377662.550600: kvm:kvm_exit:  ${payload}`), { timeNs: 1377662550600000, tid: 599500, comm: 'fc_vcpu 1', hostCpu: 39, untimed: undefined });
     assert.deepEqual(one(`qemu-kvm 1234/1240 [002] 17.000000001: kvm:kvm_exit: ${payload}`), { timeNs: 17000000001, tid: 1240, comm: 'qemu-kvm', hostCpu: 2, untimed: undefined });
     assert.deepEqual(one(`    [001]   770.850307:                       kvm:kvm_exit: ${payload}`), { timeNs: 770850307000, tid: undefined, comm: undefined, hostCpu: 1, untimed: undefined });
+    // `-F comm,tid,time,event,trace` and friends: no [cpu] column.
+    assert.deepEqual(one(`     CPU 0/KVM  4000 1000.000001500: kvm:kvm_exit: ${payload}`), { timeNs: 1000000001500, tid: 4000, comm: 'CPU 0/KVM', hostCpu: undefined, untimed: undefined });
+    assert.deepEqual(one(`  4000 1000.000001: kvm:kvm_exit: ${payload}`), { timeNs: 1000000001000, tid: 4000, comm: undefined, hostCpu: undefined, untimed: undefined });
+    assert.deepEqual(one(`qemu-kvm 1234/1240 17.000000001: kvm:kvm_exit: ${payload}`), { timeNs: 17000000001, tid: 1240, comm: 'qemu-kvm', hostCpu: undefined, untimed: undefined });
     // `-F +period`: the sample period sits between the time and the event.
     assert.deepEqual(one(`  qemu-kvm  1240 [002] 17.000001:          1 kvm:kvm_exit: ${payload}`), { timeNs: 17000001000, tid: 1240, comm: 'qemu-kvm', hostCpu: 2, untimed: undefined });
   });
