@@ -58,7 +58,7 @@ export function registerSummary(program: Command, io: CliIo, result: CommandResu
   const command = program
     .command('summary')
     .description('Summarise a VM-exit trace: exits per reason, category, vCPU and guest RIP, host time per exit (HLT apart).')
-    .argument('<FILE>', 'trace file (perf script, trace-cmd report, ftrace, perf kvm stat report, kvm_stat, ExitLens JSONL)')
+    .argument('<FILE>', 'trace file (perf script, trace-cmd report, ftrace, perf kvm stat report, kvm_stat, ExitLens JSONL; also gzip-compressed)')
     .addOption(new Option('--format <format>', 'input format; skips auto-detection').choices(TRACE_FORMATS))
     .option('--json', 'print the whole summary as one JSON object on stdout (warnings included in it)')
     .option('--top <N>', `number of guest RIPs ("sites") listed (default ${DEFAULT_TABLE_TOP} in the table, ${DEFAULT_JSON_TOP} in --json)`, parseTop);

@@ -3,6 +3,7 @@
  * detectFormat() from the first 64 KiB unless the caller names the format.
  */
 import { CancelledError, type ByteSource, type CancellationSignal, type ProgressCallback } from '../io/byteSource';
+import { maybeGunzip, type GunzipState } from '../io/gzip';
 import type { ExitRecord } from '../model/exit';
 import type { AggregateTable, CompactExit, ExitKeys, TraceFormat, TraceMeta, TraceParser, TraceSink, TraceWarning } from '../model/trace';
 import { copyBytes } from './bytes';
@@ -129,7 +130,8 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
   };
 
   let binary = false;
-  for await (const chunk of source.chunks()) {
+  const gz: GunzipState = { compressed: false, inputBytes: 0 };
+  for await (const chunk of maybeGunzip(source.chunks(), gz)) {
     if (signal?.cancelled) throw new CancelledError();
     bytes += chunk.length;
     if (parser) parser.push(chunk);
@@ -146,7 +148,8 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
       const now = Date.now();
       if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
         lastProgress = now;
-        onProgress(bytes, total);
+        // The total is the file's size: compressed bytes, for a gzip file.
+        onProgress(gz.inputBytes, total);
       }
     }
   }
@@ -156,7 +159,8 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
     binary = parser === undefined;
   }
   if (parser) parser.end();
-  onProgress?.(bytes, total);
+  if (gz.error !== undefined) sink.warning({ line: (parser?.lines ?? 0) + 1, message: `${source.name}: ${gz.error}` });
+  onProgress?.(gz.inputBytes, total);
   if (bytes === 0) sink.warning({ line: 1, message: `${source.name} is empty` });
   else if (!detected && counting.found === 0 && !binary) {
     sink.warning({ line: 1, message: `${source.name}: no VM-exit trace recognised (expected ftrace, trace-cmd report, perf script, perf kvm stat, kvm_stat or ExitLens JSONL text)` });
