@@ -11,8 +11,6 @@ export function isGzip(head: Uint8Array): boolean {
 
 /** What reading through maybeGunzip() found out, for progress and messages. */
 export interface GunzipState {
-  /** Whether the input was gzip-compressed. */
-  compressed: boolean;
   /** Input (compressed) bytes consumed so far. */
   inputBytes: number;
   /** Set when the compressed data is damaged or cut: the reason, with the offset it was noticed at. */
@@ -53,7 +51,6 @@ export async function* maybeGunzip(chunks: AsyncIterable<Uint8Array>, state: Gun
     }
     return;
   }
-  state.compressed = true;
   const stream = new DecompressionStream('gzip');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();

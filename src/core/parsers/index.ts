@@ -130,7 +130,7 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
   };
 
   let binary = false;
-  const gz: GunzipState = { compressed: false, inputBytes: 0 };
+  const gz: GunzipState = { inputBytes: 0 };
   for await (const chunk of maybeGunzip(source.chunks(), gz)) {
     if (signal?.cancelled) throw new CancelledError();
     bytes += chunk.length;
@@ -161,7 +161,7 @@ export async function parseSource(source: ByteSource, sink: TraceSink, options: 
   if (parser) parser.end();
   if (gz.error !== undefined) sink.warning({ line: (parser?.lines ?? 0) + 1, message: `${source.name}: ${gz.error}` });
   onProgress?.(gz.inputBytes, total);
-  if (bytes === 0) sink.warning({ line: 1, message: `${source.name} is empty` });
+  if (bytes === 0 && gz.error === undefined) sink.warning({ line: 1, message: `${source.name} is empty` });
   else if (!detected && counting.found === 0 && !binary) {
     sink.warning({ line: 1, message: `${source.name}: no VM-exit trace recognised (expected ftrace, trace-cmd report, perf script, perf kvm stat, kvm_stat or ExitLens JSONL text)` });
   }

@@ -60,5 +60,6 @@ describe('gzip-compressed traces', () => {
     const r = await read(new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]), 4);
     assert.equal(r.records.length, 0);
     assert.ok(r.warnings.some((w) => /^1: t\.gz: gzip data is damaged/.test(w)), r.warnings.join('\n'));
+    assert.ok(!r.warnings.some((w) => w.includes('is empty')), r.warnings.join('\n'));
   });
 });
