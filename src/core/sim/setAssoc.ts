@@ -6,12 +6,19 @@
  * integers below 2^53 (stored as doubles); the caller passes a small integer `hint` whose low
  * bits pick the set, so no hashing or allocation happens per lookup. Each entry can carry an
  * integer payload (a TLB entry remembers the guest leaf slot it translates through).
+ *
+ * Every TLB lookup of the simulated MMU lands here, so the scans are shaped for V8: a set occupies
+ * `stride` slots (its ways rounded up to a multiple of 4, padding slots always empty) and each
+ * loop iteration compares four keys, which saves the per-iteration array reloads and interrupt
+ * checks V8 emits in a loop. Entry indices (find, value) are slot indices in that layout.
  */
 export class SetAssoc {
   readonly entries: number;
   readonly ways: number;
   readonly sets: number;
   private readonly setMask: number;
+  /** Slots per set (ways rounded up to a multiple of 4). */
+  private readonly stride: number;
   private readonly full: number;
   private readonly tags: Float64Array;
   private readonly vals: Int32Array;
@@ -28,9 +35,10 @@ export class SetAssoc {
     this.ways = entries === 0 ? 0 : ways;
     this.sets = sets;
     this.setMask = sets > 0 ? sets - 1 : 0;
+    this.stride = (this.ways + 3) & ~3;
     this.full = ways >= 32 ? -1 : (1 << ways) - 1;
-    this.tags = new Float64Array(Math.max(entries, 1)).fill(-1);
-    this.vals = new Int32Array(Math.max(entries, 1));
+    this.tags = new Float64Array(Math.max(sets * this.stride, 1)).fill(-1);
+    this.vals = new Int32Array(Math.max(sets * this.stride, 1));
     this.used = new Int32Array(Math.max(this.sets, 1));
   }
 
@@ -48,19 +56,26 @@ export class SetAssoc {
     return 31 - Math.clz32(free & -free);
   }
 
+  /** Slot of `key` in the set starting at slot `b`, or -1 (four keys per iteration, see above). */
+  private scan(b: number, key: number): number {
+    const tags = this.tags;
+    for (let i = b, end = b + this.stride; i < end; i += 4) {
+      if (tags[i] === key) return i;
+      if (tags[i + 1] === key) return i + 1;
+      if (tags[i + 2] === key) return i + 2;
+      if (tags[i + 3] === key) return i + 3;
+    }
+    return -1;
+  }
+
   /** Index of `key`'s entry (marked used), or -1. */
   find(key: number, hint: number): number {
     if (this.sets === 0) return -1;
     const set = this.set(hint);
-    const b = set * this.ways;
-    const tags = this.tags;
-    for (let i = b, end = b + this.ways; i < end; i++) {
-      if (tags[i] === key) {
-        this.touch(set, i - b);
-        return i;
-      }
-    }
-    return -1;
+    const b = set * this.stride;
+    const i = this.scan(b, key);
+    if (i >= 0) this.touch(set, i - b);
+    return i;
   }
 
   /** True on a hit (and the entry is marked used). */
@@ -77,15 +92,9 @@ export class SetAssoc {
   insert(key: number, hint: number, val = 0): void {
     if (this.sets === 0) return;
     const set = this.set(hint);
-    const b = set * this.ways;
-    let way = -1;
-    for (let i = b, end = b + this.ways; i < end; i++) {
-      if (this.tags[i] === key) {
-        way = i - b;
-        break;
-      }
-    }
-    if (way < 0) way = this.victim(set);
+    const b = set * this.stride;
+    const i = this.scan(b, key);
+    const way = i >= 0 ? i - b : this.victim(set);
     this.tags[b + way] = key;
     this.vals[b + way] = val;
     this.touch(set, way);
@@ -96,7 +105,7 @@ export class SetAssoc {
     if (this.sets === 0) return;
     const set = this.set(hint);
     const way = this.victim(set);
-    const i = set * this.ways + way;
+    const i = set * this.stride + way;
     this.tags[i] = key;
     this.vals[i] = val;
     this.touch(set, way);
@@ -106,31 +115,29 @@ export class SetAssoc {
   access(key: number, hint: number): boolean {
     if (this.sets === 0) return false;
     const set = this.set(hint);
-    const b = set * this.ways;
-    const tags = this.tags;
-    for (let i = b, end = b + this.ways; i < end; i++) {
-      if (tags[i] === key) {
-        this.touch(set, i - b);
-        return true;
-      }
+    const b = set * this.stride;
+    const i = this.scan(b, key);
+    if (i >= 0) {
+      this.touch(set, i - b);
+      return true;
     }
     const way = this.victim(set);
-    tags[b + way] = key;
+    this.tags[b + way] = key;
     this.touch(set, way);
     return false;
   }
 
   private drop(i: number): void {
     this.tags[i] = -1;
-    const set = Math.floor(i / this.ways);
-    this.used[set] &= ~(1 << (i - set * this.ways));
+    const set = Math.floor(i / this.stride);
+    this.used[set] &= ~(1 << (i - set * this.stride));
   }
 
   /** Drops one key if present. */
   invalidate(key: number, hint: number): void {
     if (this.sets === 0) return;
-    const b = this.set(hint) * this.ways;
-    for (let i = b, end = b + this.ways; i < end; i++) {
+    const b = this.set(hint) * this.stride;
+    for (let i = b, end = b + this.stride; i < end; i++) {
       if (this.tags[i] === key) this.drop(i);
     }
   }
@@ -147,7 +154,7 @@ export class SetAssoc {
    */
   flushExcept(modulus: number, keep: number): void {
     const tags = this.tags;
-    for (let i = 0; i < this.entries; i++) {
+    for (let i = 0; i < tags.length; i++) {
       const t = tags[i];
       if (t !== -1 && t % modulus !== keep) this.drop(i);
     }
@@ -156,7 +163,7 @@ export class SetAssoc {
   /** Drops every entry whose key is ≡ `tag` modulo `modulus` (one PCID's entries). */
   flushOnly(modulus: number, tag: number): void {
     const tags = this.tags;
-    for (let i = 0; i < this.entries; i++) {
+    for (let i = 0; i < tags.length; i++) {
       const t = tags[i];
       if (t !== -1 && t % modulus === tag) this.drop(i);
     }
@@ -165,7 +172,7 @@ export class SetAssoc {
   /** Number of valid entries (tests and statistics). */
   occupancy(): number {
     let n = 0;
-    for (let i = 0; i < this.entries; i++) if (this.tags[i] !== -1) n++;
+    for (let i = 0; i < this.tags.length; i++) if (this.tags[i] !== -1) n++;
     return n;
   }
 }
