@@ -42,20 +42,6 @@ export class SetAssoc {
     this.used = new Int32Array(Math.max(this.sets, 1));
   }
 
-  private set(hint: number): number {
-    return hint & this.setMask;
-  }
-
-  private touch(set: number, way: number): void {
-    const u = this.used[set] | (1 << way);
-    this.used[set] = (u & this.full) === this.full ? 1 << way : u;
-  }
-
-  private victim(set: number): number {
-    const free = ~this.used[set] & this.full;
-    return 31 - Math.clz32(free & -free);
-  }
-
   /** Slot of `key` in the set starting at slot `b`, or -1 (four keys per iteration, see above). */
   private scan(b: number, key: number): number {
     const tags = this.tags;
@@ -70,11 +56,11 @@ export class SetAssoc {
 
   /** Index of `key`'s entry (marked used), or -1. */
   find(key: number, hint: number): number {
-    if (this.sets === 0) return -1;
-    const set = this.set(hint);
+    // No sets: stride 0, the scan finds nothing.
+    const set = hint & this.setMask;
     const b = set * this.stride;
     const i = this.scan(b, key);
-    if (i >= 0) this.touch(set, i - b);
+    if (i >= 0) this.used[set] = touched(this.used[set], 1 << (i - b), this.full);
     return i;
   }
 
@@ -91,39 +77,43 @@ export class SetAssoc {
   /** Inserts `key` with payload `val` (replacing a not-recently-used entry of its set). */
   insert(key: number, hint: number, val = 0): void {
     if (this.sets === 0) return;
-    const set = this.set(hint);
+    const set = hint & this.setMask;
     const b = set * this.stride;
     const i = this.scan(b, key);
-    const way = i >= 0 ? i - b : this.victim(set);
-    this.tags[b + way] = key;
-    this.vals[b + way] = val;
-    this.touch(set, way);
+    const u = this.used[set];
+    const bit = i >= 0 ? 1 << (i - b) : lowestClear(u, this.full);
+    const slot = b + 31 - Math.clz32(bit);
+    this.tags[slot] = key;
+    this.vals[slot] = val;
+    this.used[set] = touched(u, bit, this.full);
   }
 
   /** Inserts a key known to be absent (just missed): no duplicate scan. */
   insertNew(key: number, hint: number, val: number): void {
     if (this.sets === 0) return;
-    const set = this.set(hint);
-    const way = this.victim(set);
-    const i = set * this.stride + way;
-    this.tags[i] = key;
-    this.vals[i] = val;
-    this.touch(set, way);
+    const set = hint & this.setMask;
+    const u = this.used[set];
+    const bit = lowestClear(u, this.full);
+    const slot = set * this.stride + 31 - Math.clz32(bit);
+    this.tags[slot] = key;
+    this.vals[slot] = val;
+    this.used[set] = touched(u, bit, this.full);
   }
 
   /** Lookup, inserting on a miss; true on a hit. */
   access(key: number, hint: number): boolean {
     if (this.sets === 0) return false;
-    const set = this.set(hint);
+    const set = hint & this.setMask;
     const b = set * this.stride;
     const i = this.scan(b, key);
+    const u = this.used[set];
     if (i >= 0) {
-      this.touch(set, i - b);
+      this.used[set] = touched(u, 1 << (i - b), this.full);
       return true;
     }
-    const way = this.victim(set);
-    this.tags[b + way] = key;
-    this.touch(set, way);
+    const bit = lowestClear(u, this.full);
+    this.tags[b + 31 - Math.clz32(bit)] = key;
+    this.used[set] = touched(u, bit, this.full);
     return false;
   }
 
@@ -136,7 +126,7 @@ export class SetAssoc {
   /** Drops one key if present. */
   invalidate(key: number, hint: number): void {
     if (this.sets === 0) return;
-    const b = this.set(hint) * this.stride;
+    const b = (hint & this.setMask) * this.stride;
     for (let i = b, end = b + this.stride; i < end; i++) {
       if (this.tags[i] === key) this.drop(i);
     }
@@ -175,4 +165,16 @@ export class SetAssoc {
     for (let i = 0; i < this.tags.length; i++) if (this.tags[i] !== -1) n++;
     return n;
   }
+}
+
+/** Used-bits `u` after touching the way of `bit`: when every way is used, only that way stays marked. */
+function touched(u: number, bit: number, full: number): number {
+  const n = u | bit;
+  return (n & full) === full ? bit : n;
+}
+
+/** The victim way (as its bit): the lowest way not used recently. */
+function lowestClear(u: number, full: number): number {
+  const free = ~u & full;
+  return free & -free;
 }
