@@ -5,6 +5,7 @@
  * Inclusive, LRU, 64-byte lines, one core. Addresses are host-physical line numbers.
  */
 import type { CpuPreset } from './costModel';
+import { lowestClear, touched } from './plru';
 
 const LINE_BYTES = 64;
 
@@ -12,7 +13,7 @@ const LINE_BYTES = 64;
 const EMPTY = -1;
 
 /**
- * One cache level's geometry: bit-PLRU replacement (see SetAssoc). Tags are the line number
+ * One cache level's geometry: bit-PLRU replacement (see plru.ts). Tags are the line number
  * without its set-index bits (host lines fit in 31 bits: host memory < 16 GB). A set occupies
  * `stride` slots — its ways rounded up to a multiple of 4, so the probe can compare four tags per
  * loop iteration; the padding slots stay empty (the victim is always a real way).
@@ -149,16 +150,12 @@ export class MemoryHierarchy {
       const us = this.ub1 + set;
       const u = used[us];
       if (i < end) {
-        const bit = 1 << (i - b);
-        const n = u | bit;
-        used[us] = (n & full) === full ? bit : n;
+        used[us] = touched(u, 1 << (i - b), full);
         this.served1++;
         return this.lat1;
       }
-      const free = ~u & full;
-      const bit = free & -free;
-      const n = u | bit;
-      used[us] = (n & full) === full ? bit : n;
+      const bit = lowestClear(u, full);
+      used[us] = touched(u, bit, full);
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     if (this.has2) {
@@ -186,16 +183,12 @@ export class MemoryHierarchy {
       const us = this.ub2 + set;
       const u = used[us];
       if (i < end) {
-        const bit = 1 << (i - b);
-        const n = u | bit;
-        used[us] = (n & full) === full ? bit : n;
+        used[us] = touched(u, 1 << (i - b), full);
         this.served2++;
         return this.lat2;
       }
-      const free = ~u & full;
-      const bit = free & -free;
-      const n = u | bit;
-      used[us] = (n & full) === full ? bit : n;
+      const bit = lowestClear(u, full);
+      used[us] = touched(u, bit, full);
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     if (this.has3) {
@@ -223,16 +216,12 @@ export class MemoryHierarchy {
       const us = this.ub3 + set;
       const u = used[us];
       if (i < end) {
-        const bit = 1 << (i - b);
-        const n = u | bit;
-        used[us] = (n & full) === full ? bit : n;
+        used[us] = touched(u, 1 << (i - b), full);
         this.served3++;
         return this.lat3;
       }
-      const free = ~u & full;
-      const bit = free & -free;
-      const n = u | bit;
-      used[us] = (n & full) === full ? bit : n;
+      const bit = lowestClear(u, full);
+      used[us] = touched(u, bit, full);
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     this.servedDram++;

@@ -1,8 +1,10 @@
+import { lowestClear, touched } from './plru';
+
 /**
  * A set-associative tag store on typed arrays: the building block of the simulator's TLBs,
  * paging-structure caches and nested TLB. Replacement is bit-PLRU ("not recently used": one
  * used-bit per way, cleared when all are set — the pseudo-LRU family real TLBs and caches
- * implement), which finds a victim in O(1) instead of scanning for the oldest entry. Keys are exact
+ * implement; see plru.ts), which finds a victim in O(1) instead of scanning for the oldest entry. Keys are exact
  * integers below 2^53 (stored as doubles); the caller passes a small integer `hint` whose low
  * bits pick the set, so no hashing or allocation happens per lookup. Each entry can carry an
  * integer payload (a TLB entry remembers the guest leaf slot it translates through).
@@ -165,16 +167,4 @@ export class SetAssoc {
     for (let i = 0; i < this.tags.length; i++) if (this.tags[i] !== -1) n++;
     return n;
   }
-}
-
-/** Used-bits `u` after touching the way of `bit`: when every way is used, only that way stays marked. */
-function touched(u: number, bit: number, full: number): number {
-  const n = u | bit;
-  return (n & full) === full ? bit : n;
-}
-
-/** The victim way (as its bit): the lowest way not used recently. */
-function lowestClear(u: number, full: number): number {
-  const free = ~u & full;
-  return free & -free;
 }
