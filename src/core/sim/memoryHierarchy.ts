@@ -5,7 +5,7 @@
  * Inclusive, LRU, 64-byte lines, one core. Addresses are host-physical line numbers.
  */
 import type { CpuPreset } from './costModel';
-import { lowestClear, touched } from './plru';
+import { lowestClear } from './plru';
 
 const LINE_BYTES = 64;
 
@@ -54,7 +54,8 @@ const NO_LEVEL = { bytes: LINE_BYTES, ways: 1, latency: 0 };
  * is shaped for V8: the three probes are written out in access() with the geometry in plain
  * fields (V8 does not inline a probe function three times); all levels share one tag array and one
  * PLRU array (every typed array a loop reads costs a map check and a base/length reload per
- * iteration); the scan compares four tags per iteration; hit counters are number fields.
+ * iteration); the scan compares four tags per iteration; the PLRU update is plru.ts's touched()
+ * written out (a call that big is not always inlined); hit counters are number fields.
  */
 export class MemoryHierarchy {
   private readonly tags: Int32Array;
@@ -150,12 +151,15 @@ export class MemoryHierarchy {
       const us = this.ub1 + set;
       const u = used[us];
       if (i < end) {
-        used[us] = touched(u, 1 << (i - b), full);
+        const bit = 1 << (i - b);
+        const n = u | bit;
+        used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
         this.served1++;
         return this.lat1;
       }
       const bit = lowestClear(u, full);
-      used[us] = touched(u, bit, full);
+      const n = u | bit;
+      used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     if (this.has2) {
@@ -183,12 +187,15 @@ export class MemoryHierarchy {
       const us = this.ub2 + set;
       const u = used[us];
       if (i < end) {
-        used[us] = touched(u, 1 << (i - b), full);
+        const bit = 1 << (i - b);
+        const n = u | bit;
+        used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
         this.served2++;
         return this.lat2;
       }
       const bit = lowestClear(u, full);
-      used[us] = touched(u, bit, full);
+      const n = u | bit;
+      used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     if (this.has3) {
@@ -216,12 +223,15 @@ export class MemoryHierarchy {
       const us = this.ub3 + set;
       const u = used[us];
       if (i < end) {
-        used[us] = touched(u, 1 << (i - b), full);
+        const bit = 1 << (i - b);
+        const n = u | bit;
+        used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
         this.served3++;
         return this.lat3;
       }
       const bit = lowestClear(u, full);
-      used[us] = touched(u, bit, full);
+      const n = u | bit;
+      used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
       tags[b + 31 - Math.clz32(bit)] = tag;
     }
     this.servedDram++;

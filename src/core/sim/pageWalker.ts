@@ -290,7 +290,8 @@ export class PageWalker {
     if (this.mem.hpfnOf[gpfn] < 0) return this.nestedUnbacked(gpfn);
     const c = gpfn >>> 9;
     const large = this.hostLarge;
-    if (large ? this.ntlb.access(c * 2 + 1, c) : this.ntlb.access(gpfn * 2, gpfn)) return true;
+    // One call site, so the JIT inlines the lookup once.
+    if (this.ntlb.access(large ? c * 2 + 1 : gpfn * 2, large ? c : gpfn)) return true;
     const ept = this.ept;
     const caches = this.caches;
     const c2 = gpfn >>> 18;

@@ -1,4 +1,4 @@
-import { lowestClear, touched } from './plru';
+import { lowestClear } from './plru';
 
 /**
  * A set-associative tag store on typed arrays: the building block of the simulator's TLBs,
@@ -12,7 +12,8 @@ import { lowestClear, touched } from './plru';
  * Every TLB lookup of the simulated MMU lands here, so the scans are shaped for V8: a set occupies
  * `stride` slots (its ways rounded up to a multiple of 4, padding slots always empty) and each
  * loop iteration compares four keys, which saves the per-iteration array reloads and interrupt
- * checks V8 emits in a loop. Entry indices (find, value) are slot indices in that layout.
+ * checks V8 emits in a loop; the PLRU update is plru.ts's touched() written out (a call that size
+ * is not always inlined). Entry indices (find, value) are slot indices in that layout.
  */
 export class SetAssoc {
   readonly entries: number;
@@ -62,7 +63,11 @@ export class SetAssoc {
     const set = hint & this.setMask;
     const b = set * this.stride;
     const i = this.scan(b, key);
-    if (i >= 0) this.used[set] = touched(this.used[set], 1 << (i - b), this.full);
+    if (i >= 0) {
+      const bit = 1 << (i - b);
+      const n = this.used[set] | bit;
+      this.used[set] = n ^ ((n ^ bit) & -(Math.clz32((n & this.full) ^ this.full) >>> 5));
+    }
     return i;
   }
 
@@ -87,7 +92,8 @@ export class SetAssoc {
     const slot = b + 31 - Math.clz32(bit);
     this.tags[slot] = key;
     this.vals[slot] = val;
-    this.used[set] = touched(u, bit, this.full);
+    const n = u | bit;
+    this.used[set] = n ^ ((n ^ bit) & -(Math.clz32((n & this.full) ^ this.full) >>> 5));
   }
 
   /** Inserts a key known to be absent (just missed): no duplicate scan. */
@@ -99,7 +105,8 @@ export class SetAssoc {
     const slot = set * this.stride + 31 - Math.clz32(bit);
     this.tags[slot] = key;
     this.vals[slot] = val;
-    this.used[set] = touched(u, bit, this.full);
+    const n = u | bit;
+    this.used[set] = n ^ ((n ^ bit) & -(Math.clz32((n & this.full) ^ this.full) >>> 5));
   }
 
   /** Lookup, inserting on a miss; true on a hit. */
@@ -110,12 +117,15 @@ export class SetAssoc {
     const i = this.scan(b, key);
     const u = this.used[set];
     if (i >= 0) {
-      this.used[set] = touched(u, 1 << (i - b), this.full);
+      const bit = 1 << (i - b);
+      const n = u | bit;
+      this.used[set] = n ^ ((n ^ bit) & -(Math.clz32((n & this.full) ^ this.full) >>> 5));
       return true;
     }
     const bit = lowestClear(u, this.full);
     this.tags[b + 31 - Math.clz32(bit)] = key;
-    this.used[set] = touched(u, bit, this.full);
+    const n = u | bit;
+    this.used[set] = n ^ ((n ^ bit) & -(Math.clz32((n & this.full) ^ this.full) >>> 5));
     return false;
   }
 
