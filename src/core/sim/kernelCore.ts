@@ -56,9 +56,9 @@ export class KernelCore {
     this.vmm = vmm;
     this.acct = acct;
     this.caches = caches;
-    const ks = {} as Record<keyof typeof KERNEL_SITES, number>;
-    for (const [k, line] of Object.entries(KERNEL_SITES)) ks[k as keyof typeof KERNEL_SITES] = sites.site(KERNEL_SOURCE, line, true);
-    this.ks = ks;
+    // Built in one go: an object filled key by key goes to V8's slow dictionary mode, and the
+    // kernel reads these ids on every fault, tick and table write.
+    this.ks = Object.fromEntries(Object.entries(KERNEL_SITES).map(([k, line]) => [k, sites.site(KERNEL_SOURCE, line, true)])) as Record<keyof typeof KERNEL_SITES, number>;
     this.tickCycles = Math.round(preset.cpuHz / opts.hz);
     this.nextTick = this.tickCycles;
     this.buildKernelTables();
