@@ -3,6 +3,8 @@
  * hierarchy and the set-associative TLB structures: one bit per way, and when touching a way would
  * set every bit, only that way's bit stays set. Both helpers are branch-free: whether a lookup hits
  * or a set fills up is data-dependent, and a mispredicted branch costs more than the arithmetic.
+ * The hottest lookups (MemoryHierarchy, SetAssoc) write touched() out: a call that size is not
+ * always inlined. The unit tests hold it to the plain rule.
  */
 
 /** Used-bits `u` after touching the way of `bit` (`full`: every way's bit). */

@@ -1,9 +1,11 @@
 /**
- * Building blocks: the set-associative store (hits, bit-PLRU eviction, tag flushes), the seeded
+ * Building blocks: the set-associative store (hits, bit-PLRU eviction, tag flushes), the branch-free
+ * PLRU arithmetic, the seeded
  * PRNG and the line-tracking JSON parser.
  */
 import { strict as assert } from 'assert';
 import { JsonSyntaxError, parseJsonWithLines } from '../../../src/core/sim/jsonLines';
+import { lowestClear, touched } from '../../../src/core/sim/plru';
 import { Xorshift128 } from '../../../src/core/sim/prng';
 import { SetAssoc } from '../../../src/core/sim/setAssoc';
 
@@ -48,6 +50,23 @@ describe('sim structures', () => {
       assert.throws(() => new SetAssoc(12, 4));
       assert.throws(() => new SetAssoc(64, 64));
       assert.equal(new SetAssoc(0, 0).lookup(1, 1), false);
+    });
+  });
+
+  describe('plru', () => {
+    it('touched() is the bit-PLRU rule (only the touched way stays marked once all are used), for 1 to 32 ways', () => {
+      const rng = new Xorshift128(3);
+      for (let ways = 1; ways <= 32; ways++) {
+        const full = ways >= 32 ? -1 : (1 << ways) - 1;
+        for (let k = 0; k < 2000; k++) {
+          const u = rng.nextU32() & full & ~(1 << rng.below(ways)); // a used word is never full
+          const bit = 1 << rng.below(ways);
+          const n = u | bit;
+          assert.equal(touched(u, bit, full), (n & full) === full ? bit : n, `ways ${ways} u ${u} bit ${bit}`);
+          const free = ~u & full;
+          assert.equal(lowestClear(u, full), free & -free);
+        }
+      }
     });
   });
 
