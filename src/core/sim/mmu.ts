@@ -21,8 +21,12 @@ export { DirectLeaves, GLOBAL_TAG, R_EPT_MISCONFIG, R_EPT_VIOLATION, R_OK, R_PF,
 const TLB_HPFN = 0x3fffffff;
 const TLB_WRITABLE = 0x40000000;
 
-/** First VPN of the kernel half of the 48-bit address space. */
-export const KERNEL_VPN = 34359738368; // 2^35
+/**
+ * First VPN of the kernel half of the 48-bit address space. A module-local constant, not an
+ * `export const`: CommonJS output would read an export as `exports.KERNEL_VPN`, and this module's
+ * exports object (it re-exports getters) is a slow dictionary-mode object — a lookup per translate.
+ */
+const KERNEL_VPN = 34359738368; // 2^35
 
 /** The MMU of the one simulated vCPU. */
 export class Mmu extends PageWalker {
