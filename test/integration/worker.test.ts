@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
+import { gzipSync } from 'zlib';
 import * as vscode from 'vscode';
 import { summarizeSource } from '../../src/core/analysis/summarize';
 import { memorySource } from '../../src/core/io/byteSource';
@@ -99,6 +100,18 @@ describe('Parsing in the worker thread (real extension host)', function () {
     const mixed = await exitlens.summaries.start(trace(MIXED), { background: true }).result;
     assert.strictEqual(mixed.exits, 9);
     assert.deepStrictEqual(mixed.warnings.map((w) => w.line), [22]);
+  });
+
+  it('reads a gzip-compressed trace in the worker with the numbers of the plain text', async () => {
+    const exitlens = await api();
+    const packed = vscode.Uri.joinPath(workspaceRoot(), 'big', `${DIRTY_RING}.gz`);
+    fs.writeFileSync(packed.fsPath, gzipSync(fs.readFileSync(trace(DIRTY_RING).fsPath)));
+    const job = exitlens.summaries.start(packed, { noCache: true, background: true });
+    const fromGzip = await job.result;
+    assert.strictEqual(await job.route, 'worker');
+    const plain = await exitlens.summaries.start(trace(DIRTY_RING), { noCache: true, background: true }).result;
+    assert.strictEqual(fromGzip.exits, 7);
+    assert.deepStrictEqual({ ...fromGzip, file: plain.file }, plain);
   });
 
   it('answers a second read of an unchanged file from the cache — in memory, then on disk — and re-reads a changed one', async () => {
