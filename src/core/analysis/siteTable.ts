@@ -1,5 +1,5 @@
 /**
- * Per guest RIP ("site") aggregation: one Map entry and 32 bytes of counters per distinct RIP, nothing
+ * Per guest RIP ("site") aggregation: one Map entry and 64 bytes of counters per distinct RIP, nothing
  * per exit. Counting an exit touches that one record (sites are hit in random order while the parser
  * streams megabytes through the cache, so every extra cache line costs). What a site saw is kept as
  * counts per "pair" — a (reason, category) combination numbered by the caller — where the site's first
@@ -7,18 +7,21 @@
  * and category. Other pairs and vCPUs ≥ 32 go to side maps.
  */
 import type { SiteSummary } from '../model/summary';
-import { SITE_TIMING_LIMIT, SiteTimings } from './siteTiming';
+import { initTimingHeader, SITE_TIMING_LIMIT, SiteTimings, TIMING_HEADER_DOUBLES } from './siteTiming';
 
 const INITIAL_CAPACITY = 1024;
 
-// Per-site record, one 32-byte run of doubles (one cache line, where sites are hit at random): exits,
-// host ns, the first pair, and the vCPUs 0…31 as an int32 bit mask. Exits of the first pair are the
-// exits minus those of the other pairs, counted aside.
+// Per-site record, one 64-byte run of doubles (one cache line, where sites are hit at random): exits,
+// host ns, the first pair, the vCPUs 0…31 as an int32 bit mask, and the site's timing header (min,
+// max, window: siteTiming.ts). Exits of the first pair are the exits minus those of the other pairs,
+// counted aside.
 const EXITS = 0;
 const TOTAL_NS = 1;
 const FIRST_PAIR = 2;
 const VCPU_MASK = 3;
-const STRIDE = 4;
+const TIMING = 4;
+const STRIDE = 8;
+if (TIMING + TIMING_HEADER_DOUBLES > STRIDE) throw new Error('site record too short for its timing header');
 
 /** Turns the per-pair counts of a site into its summary fields (reason names and categories). */
 export type PairDescriber = (pairCounts: ReadonlyMap<number, number>) => Pick<SiteSummary, 'byCategory' | 'byReason'>;
@@ -64,7 +67,7 @@ export class SiteTable {
       if (vcpu < 32) d[o + VCPU_MASK] = d[o + VCPU_MASK] | (1 << vcpu);
       else this.addHighVcpu(i, vcpu);
     }
-    if (bucket >= 0 && i < SITE_TIMING_LIMIT) this.timings.add(i, bucket, durationNs);
+    if (bucket >= 0 && i < SITE_TIMING_LIMIT) this.timings.add(d, o + TIMING, i, bucket, durationNs);
   }
 
   /** Counts one exit at `rip` (lookup, insert when new, record). */
@@ -84,6 +87,7 @@ export class SiteTable {
     this.index.set(rip, i);
     this.rips.push(rip);
     this.data[i * STRIDE + FIRST_PAIR] = pair;
+    initTimingHeader(this.data, i * STRIDE + TIMING);
     return i;
   }
 
@@ -157,7 +161,7 @@ export class SiteTable {
     const vcpus: number[] = [];
     for (let v = 0; v < 32; v++) if ((mask >>> v) & 1) vcpus.push(v);
     for (const v of [...(this.highVcpus.get(i) ?? [])].sort((a, b) => a - b)) vcpus.push(v);
-    const timing = i < SITE_TIMING_LIMIT ? this.timings.timing(i, d[o + TOTAL_NS]) : undefined;
+    const timing = i < SITE_TIMING_LIMIT ? this.timings.timing(d, o + TIMING, i, d[o + TOTAL_NS]) : undefined;
     return { rip: this.rips[i], exits: d[o + EXITS], totalNs: d[o + TOTAL_NS], ...describe(pairs), vcpus, ...(timing ? { timing } : {}) };
   }
 }

@@ -1,6 +1,21 @@
 import { strict as assert } from 'assert';
 import { bucketIndex } from '../../../src/core/analysis/histogram';
-import { COARSE_BUCKETS, COARSE_SHIFT, SiteTimings, coarseLowerBound, siteTiming } from '../../../src/core/analysis/siteTiming';
+import { COARSE_BUCKETS, COARSE_SHIFT, SiteTimings as Timings, TIMING_HEADER_DOUBLES, coarseLowerBound, initTimingHeader, siteTiming } from '../../../src/core/analysis/siteTiming';
+
+/** Timings with the per-site headers a site table would keep for them (one record per site). */
+class SiteTimings {
+  private readonly timings = new Timings();
+  private readonly headers = new Float64Array(10_000 * TIMING_HEADER_DOUBLES);
+  constructor() {
+    for (let i = 0; i < 10_000; i++) initTimingHeader(this.headers, i * TIMING_HEADER_DOUBLES);
+  }
+  add(i: number, bucket: number, ns: number): void {
+    this.timings.add(this.headers, i * TIMING_HEADER_DOUBLES, i, bucket, ns);
+  }
+  timing(i: number, totalNs: number) {
+    return this.timings.timing(this.headers, i * TIMING_HEADER_DOUBLES, i, totalNs);
+  }
+}
 
 /** What SiteTimings must equal: a plain full coarse histogram per site, with min, max and total. */
 class Reference {
