@@ -3,15 +3,13 @@
  * doubles each, far too many for every RIP of a trace; a site gets a coarse one instead: the fine
  * buckets merged four at a time (4 per power of two, a percentile within 12.5 %), plus its exact min
  * and max. Only the first SITE_TIMING_LIMIT distinct RIPs get one, so the memory stays bounded
- * (≤ 7.4 MB) whatever the trace; the sites of a real trace number in the thousands.
+ * (≤ 6.6 MB) whatever the trace; the sites of a real trace number in the thousands.
  *
  * Storage (SiteTimings) is shaped by the hot path: every exit updates its site's counters, sites are
- * hit at random, and the 200 uint32 counters of a full histogram (800 bytes) cost a cache miss per
- * exit once a few thousand sites are live. One instruction's host times span a few powers of two, so
- * a site keeps a window of WINDOW_BUCKETS uint16 counters (96 bytes), and its min and max in the
- * caller's site record (one cache line fewer per exit); a time outside the window or a counter about
- * to overflow moves that site to a full
- * uint32 histogram, kept aside. The counts are exact either way.
+ * hit at random (each a cache miss once a few thousand are live). A site's min and max sit in the
+ * caller's site record, which the exit touches anyway; its counters are a full uint32 histogram at a
+ * fixed place, so the address of the one counter an exit bumps depends on the site and the bucket
+ * only, and the CPU loads it alongside the site record instead of after it.
  */
 import type { Histogram, SiteTiming } from '../model/summary';
 import { BUCKET_COUNT, bucketIndex, bucketLowerBound } from './histogram';
@@ -24,93 +22,44 @@ export const COARSE_BUCKETS = BUCKET_COUNT >> COARSE_SHIFT;
 export const SITE_TIMING_LIMIT = 8192;
 
 /**
- * A site's timing header: three doubles (min, max, window base) that the caller keeps inside its own
- * per-site record at offset `h`, so that counting an exit touches the site's record and one counter
- * line, not a third line for these (initTimingHeader() sets them up).
+ * A site's timing header: two doubles (min, max) that the caller keeps inside its own per-site record
+ * at offset `h` (initTimingHeader() sets them up).
  */
-export const TIMING_HEADER_DOUBLES = 3;
+export const TIMING_HEADER_DOUBLES = 2;
 const MIN = 0;
 const MAX = 1;
-const BASE = 2;
-/** Window base of a site with no time yet / of a site whose counts moved to a full histogram. */
-const NO_BASE = -1;
-const SPILLED = -2;
-/** Uint16 counters per site window: 12 powers of two. */
-const WINDOW_BUCKETS = 48;
-/** A site's window starts this many coarse buckets (4 powers of two) below its first time. */
-const WINDOW_BELOW = 16;
-const UINT16_MAX = 0xffff;
 
-/** Makes rec[h … h+2] the timing header of a site with no time yet. */
+/** Makes rec[h … h+1] the timing header of a site with no time yet. */
 export function initTimingHeader(rec: Float64Array, h: number): void {
   rec[h + MIN] = Infinity;
   rec[h + MAX] = -Infinity;
-  rec[h + BASE] = NO_BASE;
 }
 
 /**
  * Exact coarse host-time histograms for sites 0 … SITE_TIMING_LIMIT-1 (indices given by the caller),
- * whose min, max and window base live in the caller's timing header `rec[h …]` of the same site.
+ * whose min and max live in the caller's timing header `rec[h …]` of the same site.
  */
 export class SiteTimings {
-  private counters = new Uint16Array(0);
-  private readonly full = new Map<number, Uint32Array>();
+  private counters = new Uint32Array(0);
 
   /** Counts host time `durationNs` (fine histogram bucket `bucket`) at site `i` < SITE_TIMING_LIMIT. */
   add(rec: Float64Array, h: number, i: number, bucket: number, durationNs: number): void {
+    const at = i * COARSE_BUCKETS + (bucket >> COARSE_SHIFT);
+    if (at >= this.counters.length) this.grow(i);
+    this.counters[at]++;
     if (durationNs < rec[h + MIN]) rec[h + MIN] = durationNs;
     if (durationNs > rec[h + MAX]) rec[h + MAX] = durationNs;
-    const c = bucket >> COARSE_SHIFT;
-    let base = rec[h + BASE];
-    if (base < 0) {
-      if (base === SPILLED) {
-        (this.full.get(i) as Uint32Array)[c]++;
-        return;
-      }
-      base = rec[h + BASE] = Math.max(0, c - WINDOW_BELOW);
-    }
-    const k = c - base;
-    if (k >= 0 && k < WINDOW_BUCKETS) {
-      const at = i * WINDOW_BUCKETS + k;
-      if (at >= this.counters.length) this.grow(i);
-      const n = this.counters[at];
-      if (n < UINT16_MAX) {
-        this.counters[at] = n + 1;
-        return;
-      }
-    }
-    this.spill(rec, h, i)[c]++;
-  }
-
-  /** Moves site i's window into a full histogram (from now on its counts go there). */
-  private spill(rec: Float64Array, h: number, i: number): Uint32Array {
-    const histogram = this.histogram(rec, h, i);
-    this.full.set(i, histogram);
-    rec[h + BASE] = SPILLED;
-    this.counters.fill(0, i * WINDOW_BUCKETS, (i + 1) * WINDOW_BUCKETS);
-    return histogram;
-  }
-
-  /** Site i's coarse counters as a full histogram (a copy, COARSE_BUCKETS long). */
-  private histogram(rec: Float64Array, h: number, i: number): Uint32Array {
-    const full = this.full.get(i);
-    if (full !== undefined) return full.slice();
-    const out = new Uint32Array(COARSE_BUCKETS);
-    const base = rec[h + BASE];
-    const o = i * WINDOW_BUCKETS;
-    if (base >= 0 && o < this.counters.length) for (let k = 0; k < WINDOW_BUCKETS && base + k < COARSE_BUCKETS; k++) out[base + k] = this.counters[o + k];
-    return out;
   }
 
   /** Site i's timing, its exits' host time summing to totalNs (undefined when none had a time). */
   timing(rec: Float64Array, h: number, i: number, totalNs: number): SiteTiming | undefined {
-    if (rec[h + BASE] === NO_BASE) return undefined;
-    return siteTiming(this.histogram(rec, h, i), 0, totalNs, rec[h + MIN], rec[h + MAX]);
+    if (rec[h + MAX] === -Infinity || (i + 1) * COARSE_BUCKETS > this.counters.length) return undefined;
+    return siteTiming(this.counters, i * COARSE_BUCKETS, totalNs, rec[h + MIN], rec[h + MAX]);
   }
 
   private grow(i: number): void {
-    const sites = Math.min(SITE_TIMING_LIMIT, Math.max(1024, 2 * (i + 1)));
-    const counters = new Uint16Array(sites * WINDOW_BUCKETS);
+    const sites = Math.min(SITE_TIMING_LIMIT, Math.max(256, 2 * (i + 1)));
+    const counters = new Uint32Array(sites * COARSE_BUCKETS);
     counters.set(this.counters);
     this.counters = counters;
   }
