@@ -281,8 +281,9 @@ export class FastLineReader {
    * `vcpu N reason R rip 0xH` + the exact gen-2 tail, as fastGen2Head + fastGen2Tail accept it (the
    * reason ends at the first space). The region `R rip 0xH` ends where the 93-byte tail begins.
    * Unless `known`, the line's end is predicted: the region is as long as the last one that began
-   * with the same 8 bytes (a reason's RIPs have one width), and it is accepted only when the memo
-   * holds exactly those bytes, a valid tail follows, and then a `\n`.
+   * with the same 8 bytes (a reason's RIPs have one width), and it is accepted only when those bytes
+   * are a region (remembered, or parsed with no newline among them), a valid tail follows, and then
+   * a `\n`.
    */
   private gen2Payload(buf: Uint8Array, dv: DataView, p: number, end: number, f: ExitFields, known: boolean): boolean {
     if (buf[p + 4] !== 32) return false;
@@ -312,14 +313,19 @@ export class FastLineReader {
       token = regions.object as ReasonToken;
       this.siteKey = regions.int;
     } else {
-      // First time for this region (read() only: its end is certain): parse and validate it as fastGen2Head would.
-      if (!known) return false;
+      // First time for this region: parse and validate it as fastGen2Head would. Also in readLine(),
+      // where a miss would otherwise read the line twice (traces with tens of thousands of RIPs miss
+      // often): there no byte may be a newline, and the tail must be valid before anything is interned,
+      // since only the tail and the `\n` after it prove the guessed end.
       let sp = rs;
-      while (sp < re && buf[sp] !== 32) sp++;
+      while (sp < re && buf[sp] !== 32 && buf[sp] !== 10) sp++;
       if (sp === rs || sp + 7 > re || dv.getInt32(sp, true) !== W__RIP || buf[sp + 4] !== 32 || buf[sp + 5] !== 48 || buf[sp + 6] !== 120) return false;
       if (scanHex(buf, sp + 5, re) !== re) return false;
+      const ripHi = scan.hi;
+      const ripLo = scan.lo;
+      if (!known && !fastGen2Tail(buf, dv, re, f)) return false;
       token = this.reasons.get(buf, rs, sp, dv);
-      this.siteKey = this.keys.ripKey(scan.hi, scan.lo);
+      this.siteKey = this.keys.ripKey(ripHi, ripLo);
       regions.remember(dv, rs, len, this.siteKey, token);
     }
     if (!token.recallTail(dv, re, f)) {
