@@ -73,6 +73,19 @@ describe('fast path without the line end (readLine)', () => {
     assertSame(text + '\n' + exit('200.000000001', 'vcpu 0 reason HLT rip 0xffffffff81000010' + TAIL));
   });
 
+  it('new RIPs read without the line end, and guessed regions that cross a line', () => {
+    const lines: string[] = [exit('100.000000001', 'vcpu 0 reason HLT rip 0xffffffff81000010' + TAIL), entry('100.000000002', 'vcpu 0')];
+    // Every exit a RIP not seen before, of the width the guess expects: read by readLine() itself.
+    for (let i = 0; i < 20; i++) lines.push(exit(`100.0000001${10 + i}`, `vcpu 0 reason HLT rip 0xffffffff8100${(0x1000 + i).toString(16)}` + TAIL), entry(`100.0000002${10 + i}`, 'vcpu 0'));
+    // A short line where the guessed region ends: the guess spans a newline and must not be taken.
+    lines.push(exit('100.000000301', 'vcpu 0 reason HLT rip 0xff'), 'ffffff81000010' + TAIL, entry('100.000000302', 'vcpu 0'));
+    // A guessed region whose tail is not valid: nothing of it may be interned.
+    lines.push(exit('100.000000303', 'vcpu 0 reason HLT rip 0xffffffff81002222' + TAIL.replace('info2', 'info3')), entry('100.000000304', 'vcpu 0'));
+    lines.push(exit('100.000000305', 'vcpu 0 reason HLT rip 0xffffffff81003333' + TAIL), entry('100.000000306', 'vcpu 0'));
+    const r = assertSame(lines.join('\n') + '\n');
+    assert.ok(r.fast >= 40, `only ${r.fast} lines on the fast path`);
+  });
+
   it('CRLF and LF copies of a synthetic trace give the same records both ways, cut anywhere', () => {
     const lf = syntheticTrace('perf-script', 300, 21);
     const crlf = lf.replace(/\n/g, '\r\n');
