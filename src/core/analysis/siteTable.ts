@@ -13,7 +13,7 @@ const INITIAL_CAPACITY = 1024;
 
 // Per-site record, one 64-byte run of doubles (one cache line, where sites are hit at random): exits,
 // host ns, the first pair, the vCPUs 0…31 as an int32 bit mask, and the site's timing header (min,
-// max, window: siteTiming.ts). Exits of the first pair are the exits minus those of the other pairs,
+// max: siteTiming.ts). Exits of the first pair are the exits minus those of the other pairs,
 // counted aside.
 const EXITS = 0;
 const TOTAL_NS = 1;
