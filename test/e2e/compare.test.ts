@@ -294,7 +294,11 @@ describe('Compare Builds in the real VS Code workbench (code-server + chromium)'
   });
 
   it('comes back after a reload of the window (WebviewPanelSerializer + saved state)', async () => {
-    await page.reload();
+    // VS Code's own reload, as a user does it: the workbench saves its state (the webview's included)
+    // before the page goes. A bare browser reload races that save and sometimes loses the last change.
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await page.waitForSelector('.monaco-workbench');
     const view = await webviewWithHeading(page, 'Compare: shadow run vs forkwait · ept', 90_000);
     await view.locator('#status', { hasText: /Restored the last comparison|Charts drawn/ }).waitFor({ timeout: 60_000 });
